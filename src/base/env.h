@@ -1,0 +1,59 @@
+// Env: every file-system and clock call savedserve makes goes through this seam, so tests
+// can substitute a fake (see test_util/) and never sleep. Env::Default() is the POSIX one.
+// Implementations are safe for concurrent use.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace savedserve {
+
+// A file opened for positional reads. Safe for concurrent use.
+class RandomAccessFile {
+ public:
+  virtual ~RandomAccessFile() = default;
+  // Reads exactly n bytes at `offset` into `scratch`; short files are an OutOfRange error
+  // naming the file.
+  virtual absl::Status ReadAt(uint64_t offset, size_t n, char* scratch) const = 0;
+  virtual uint64_t Size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  // The process-wide POSIX Env. Never deleted.
+  static Env* Default();
+
+  virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
+  virtual absl::StatusOr<std::unique_ptr<RandomAccessFile>> OpenForRead(
+      const std::string& path) = 0;
+  // Creates or truncates `path`, writes `data` and flushes it to disk (fsync).
+  virtual absl::Status WriteFile(const std::string& path, absl::string_view data) = 0;
+  virtual bool FileExists(const std::string& path) = 0;
+  virtual bool IsDirectory(const std::string& path) = 0;
+  virtual absl::StatusOr<uint64_t> FileSize(const std::string& path) = 0;
+  // Names (not paths) of the entries of `dir`, sorted, without "." and "..".
+  virtual absl::StatusOr<std::vector<std::string>> ListDir(const std::string& dir) = 0;
+  // Creates `dir` and missing parents; an existing directory is fine.
+  virtual absl::Status CreateDirs(const std::string& dir) = 0;
+  // Creates `dir`, failing with AlreadyExists when it exists (an atomic claim).
+  virtual absl::Status CreateDirExclusive(const std::string& dir) = 0;
+  // Renames `from` to `to`; fails with AlreadyExists instead of replacing `to`.
+  virtual absl::Status RenameNoReplace(const std::string& from, const std::string& to) = 0;
+  virtual absl::Status DeleteRecursively(const std::string& path) = 0;
+  virtual uint64_t NowMicros() = 0;
+};
+
+// Path helpers (pure string operations).
+std::string JoinPath(absl::string_view a, absl::string_view b);
+absl::string_view Basename(absl::string_view path);
+absl::string_view Dirname(absl::string_view path);
+
+}  // namespace savedserve

@@ -1,0 +1,59 @@
+// LoadedModel: a SavedModel ready to run. Loading reads the files, imports the graph and its
+// function library, creates every kernel needed by every signature (so an unsupported op is
+// a load-time error naming the op and node), restores the variables and runs the init op.
+// The result is immutable apart from variable state, and safe for concurrent use: any number
+// of threads may call Run / RunSignature at once, each getting its own per-request session.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "base/env.h"
+#include "base/thread_pool.h"
+#include "tensor/tensor.h"
+#include "tensorflow/core/protobuf/meta_graph.pb.h"
+
+namespace savedserve {
+
+struct LoadOptions {
+  std::set<std::string> tags = {"serve"};
+  // Intra-op threads for kernels; <= 0 means one per core. Ignored when `thread_pool` is set.
+  int intra_op_threads = 0;
+  // A pool shared with other models (not owned); nullptr gives the model its own.
+  ThreadPool* thread_pool = nullptr;
+  Env* env = Env::Default();
+};
+
+class LoadedModel {
+ public:
+  static absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const std::string& export_dir,
+                                                           const LoadOptions& options = {});
+  virtual ~LoadedModel() = default;
+
+  virtual const tensorflow::MetaGraphDef& meta_graph() const = 0;
+  // Signatures that can be run (the init-op pseudo-signature is left out).
+  virtual const std::map<std::string, tensorflow::SignatureDef>& signatures() const = 0;
+
+  // Runs signature `key` on inputs by alias. Every input of the signature must be given
+  // (unless it has a default); each input is cast to the signature's dtype when it differs.
+  // `output_filter` empty means all outputs. Errors name the signature and alias.
+  virtual absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
+      const std::string& key, const std::map<std::string, Tensor>& inputs,
+      const std::vector<std::string>& output_filter = {}) const = 0;
+
+  // Session::Run: feed any tensors by name ("x:0"), fetch tensors by name, run target nodes.
+  virtual absl::StatusOr<std::vector<Tensor>> Run(
+      const std::vector<std::pair<std::string, Tensor>>& feeds,
+      const std::vector<std::string>& fetches, const std::vector<std::string>& targets) const = 0;
+
+  // Floating-point operations of one run of signature `key` with these input shapes, where
+  // kernels know them (0 when unknown).
+  virtual int64_t EstimateFlops(const std::string& key,
+                                const std::map<std::string, TensorShape>& input_shapes) const = 0;
+};
+
+}  // namespace savedserve

@@ -1,0 +1,15 @@
+// savedserve: one binary, one subcommand per job.
+#include <cstdio>
+
+#include "CLI/CLI.hpp"
+#include "tools/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"savedserve: TensorFlow SavedModel export and serving, natively in C++"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  savedserve::tools::RegisterShowCommand(app, &exit_code);
+  savedserve::tools::RegisterExportCommand(app, &exit_code);
+  CLI11_PARSE(app, argc, argv);
+  return exit_code;
+}
