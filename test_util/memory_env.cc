@@ -10,13 +10,12 @@ namespace {
 
 class MemoryFile : public RandomAccessFile {
  public:
-  MemoryFile(std::string path, std::string data)
-      : path_(std::move(path)), data_(std::move(data)) {}
+  MemoryFile(std::string path, std::string data) : path_(std::move(path)), data_(std::move(data)) {}
   absl::Status ReadAt(uint64_t offset, size_t n, char* scratch) const override {
     if (offset > data_.size() || n > data_.size() - offset) {
-      return absl::OutOfRangeError(absl::StrCat("reading ", n, " bytes at offset ", offset,
-                                                " of ", path_, ": the file has only ",
-                                                data_.size(), " bytes (truncated?)"));
+      return absl::OutOfRangeError(absl::StrCat("reading ", n, " bytes at offset ", offset, " of ",
+                                                path_, ": the file has only ", data_.size(),
+                                                " bytes (truncated?)"));
     }
     std::memcpy(scratch, data_.data() + offset, n);
     return absl::OkStatus();
@@ -67,8 +66,7 @@ absl::StatusOr<std::string> MemoryEnv::ReadFile(const std::string& path) {
   return it->second;
 }
 
-absl::StatusOr<std::unique_ptr<RandomAccessFile>> MemoryEnv::OpenForRead(
-    const std::string& path) {
+absl::StatusOr<std::unique_ptr<RandomAccessFile>> MemoryEnv::OpenForRead(const std::string& path) {
   auto data = ReadFile(path);
   if (!data.ok()) return data.status();
   return std::unique_ptr<RandomAccessFile>(new MemoryFile(path, *std::move(data)));

@@ -46,8 +46,8 @@ class PosixRandomAccessFile : public RandomAccessFile {
 
   absl::Status ReadAt(uint64_t offset, size_t n, char* scratch) const override {
     if (offset > size_ || n > size_ - offset) {
-      return absl::OutOfRangeError(absl::StrCat("reading ", n, " bytes at offset ", offset,
-                                                " of ", path_, ": the file has only ", size_,
+      return absl::OutOfRangeError(absl::StrCat("reading ", n, " bytes at offset ", offset, " of ",
+                                                path_, ": the file has only ", size_,
                                                 " bytes (truncated?)"));
     }
     size_t done = 0;
@@ -82,8 +82,7 @@ class PosixEnv : public Env {
     return data;
   }
 
-  absl::StatusOr<std::unique_ptr<RandomAccessFile>> OpenForRead(
-      const std::string& path) override {
+  absl::StatusOr<std::unique_ptr<RandomAccessFile>> OpenForRead(const std::string& path) override {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus("open", path, errno);
     struct stat st;
@@ -162,8 +161,8 @@ class PosixEnv : public Env {
   }
 
   absl::Status RenameNoReplace(const std::string& from, const std::string& to) override {
-    if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(),
-                  RENAME_NOREPLACE) != 0) {
+    if (::syscall(SYS_renameat2, AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) !=
+        0) {
       return ErrnoStatus(absl::StrCat("rename ", from, " to"), to, errno);
     }
     return absl::OkStatus();

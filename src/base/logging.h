@@ -4,6 +4,7 @@
 #pragma once
 
 #include <sstream>
+
 #include "absl/strings/string_view.h"
 
 namespace savedserve {

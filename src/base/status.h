@@ -10,10 +10,10 @@
 #define SS_CONCAT_(a, b) SS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                      \
-  do {                                             \
-    ::absl::Status ss_status_ = (expr);            \
-    if (!ss_status_.ok()) return ss_status_;       \
+#define RETURN_IF_ERROR(expr)                \
+  do {                                       \
+    ::absl::Status ss_status_ = (expr);      \
+    if (!ss_status_.ok()) return ss_status_; \
   } while (0)
 
 // `ASSIGN_OR_RETURN(auto x, MakeX());` declares/assigns from a StatusOr or returns its error.

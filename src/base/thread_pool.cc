@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 
-
 namespace savedserve {
 
 int ThreadPool::NumCores() {
@@ -14,8 +13,7 @@ int ThreadPool::NumCores() {
   return std::max(1u, std::thread::hardware_concurrency());
 }
 
-ThreadPool::ThreadPool(int num_threads)
-    : num_threads_(num_threads > 0 ? num_threads : NumCores()) {
+ThreadPool::ThreadPool(int num_threads) : num_threads_(num_threads > 0 ? num_threads : NumCores()) {
   for (int i = 1; i < num_threads_; ++i) workers_.emplace_back([this] { WorkerLoop(); });
 }
 
@@ -33,9 +31,8 @@ void ThreadPool::WorkerLoop() {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
-          +[](ThreadPool* p) ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) {
-            return p->stopping_ || !p->queue_.empty();
-          },
+          +[](ThreadPool* p)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(p->mu_) { return p->stopping_ || !p->queue_.empty(); },
           this));
       if (queue_.empty()) return;  // stopping
       task = std::move(queue_.back());
@@ -49,8 +46,8 @@ void ThreadPool::ParallelFor(int64_t n, int64_t cost_per_unit,
                              const std::function<void(int64_t, int64_t)>& fn) {
   if (n <= 0) return;
   constexpr int64_t kMinCostPerBlock = 20000;  // below this, threading costs more than it saves
-  int64_t max_blocks = std::max<int64_t>(1, n * std::max<int64_t>(cost_per_unit, 1) /
-                                                kMinCostPerBlock);
+  int64_t max_blocks =
+      std::max<int64_t>(1, n * std::max<int64_t>(cost_per_unit, 1) / kMinCostPerBlock);
   int64_t blocks = std::min<int64_t>({max_blocks, n, num_threads_});
   if (blocks <= 1) {
     fn(0, n);

@@ -42,8 +42,8 @@ const tensorflow::OpDef* FindOpDef(const tensorflow::MetaGraphDef& meta, const s
 }
 
 // The value of attribute `name` on `node`, falling back to the op's default.
-const tensorflow::AttrValue* FindAttr(const tensorflow::NodeDef& node,
-                                      const tensorflow::OpDef& op, const std::string& name) {
+const tensorflow::AttrValue* FindAttr(const tensorflow::NodeDef& node, const tensorflow::OpDef& op,
+                                      const std::string& name) {
   auto it = node.attr().find(name);
   if (it != node.attr().end()) return &it->second;
   for (const auto& attr : op.attr()) {
@@ -65,7 +65,8 @@ absl::StatusOr<std::vector<DataType>> OutputTypes(const tensorflow::NodeDef& nod
     }
     if (!arg.type_list_attr().empty()) {
       const auto* list = FindAttr(node, op, arg.type_list_attr());
-      if (list == nullptr) return absl::InvalidArgumentError("missing attr " + arg.type_list_attr());
+      if (list == nullptr)
+        return absl::InvalidArgumentError("missing attr " + arg.type_list_attr());
       for (int t : list->list().type()) types.push_back(static_cast<DataType>(t));
       continue;
     }
@@ -151,9 +152,9 @@ absl::StatusOr<std::string> ResolveCheckpointPrefix(const std::string& prefix_or
   std::string state_path = JoinPath(prefix_or_dir, "checkpoint");
   auto text = env->ReadFile(state_path);
   if (!text.ok()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no checkpoint in directory ", prefix_or_dir,
-        ": it has no `checkpoint` state file; pass the checkpoint prefix instead"));
+    return absl::NotFoundError(
+        absl::StrCat("no checkpoint in directory ", prefix_or_dir,
+                     ": it has no `checkpoint` state file; pass the checkpoint prefix instead"));
   }
   tensorflow::CheckpointState state;
   if (!google::protobuf::TextFormat::ParseFromString(*text, &state) ||
@@ -167,8 +168,8 @@ absl::StatusOr<std::string> ResolveCheckpointPrefix(const std::string& prefix_or
   // A checkpoint directory that was moved still names its old absolute location.
   std::string moved = JoinPath(prefix_or_dir, Basename(prefix));
   if (BundleExists(moved, env)) return moved;
-  return absl::NotFoundError(absl::StrCat(state_path, " names checkpoint ", prefix,
-                                          " but ", BundleIndexPath(prefix), " does not exist"));
+  return absl::NotFoundError(absl::StrCat(state_path, " names checkpoint ", prefix, " but ",
+                                          BundleIndexPath(prefix), " does not exist"));
 }
 
 absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ParseTensorMapping(
@@ -207,9 +208,8 @@ absl::StatusOr<tensorflow::TensorInfo> TensorInfoFromGraph(const tensorflow::Met
   auto types = OutputTypes(*node, *op);
   if (!types.ok()) return Annotate(types.status(), absl::StrCat("tensor '", tensor_name, "'"));
   if (index >= static_cast<int>(types->size())) {
-    return absl::InvalidArgumentError(absl::StrCat("tensor '", tensor_name, "': node '",
-                                                   node_name, "' has only ", types->size(),
-                                                   " output(s)"));
+    return absl::InvalidArgumentError(absl::StrCat("tensor '", tensor_name, "': node '", node_name,
+                                                   "' has only ", types->size(), " output(s)"));
   }
   return BuildTensorInfo(absl::StrCat(node_name, ":", index), (*types)[index],
                          OutputShape(*node, index));
@@ -228,8 +228,8 @@ absl::StatusOr<VersionedExportResult> ExportCheckpoint(const CheckpointExportOpt
     ASSIGN_OR_RETURN(auto builder, SavedModelBuilder::Create(dir, builder_options));
     MetaGraphOptions graph_options;
     graph_options.clear_devices = options.clear_devices;
-    RETURN_IF_ERROR(builder->AddMetaGraphAndVariables(meta, options.tags, signatures, variables,
-                                                      {}, graph_options));
+    RETURN_IF_ERROR(builder->AddMetaGraphAndVariables(meta, options.tags, signatures, variables, {},
+                                                      graph_options));
     return builder->Save(options.as_text).status();
   };
   return ExportVersioned(options.export_base, options.model_name, options.version, write, env);

@@ -34,7 +34,7 @@ absl::StatusOr<tensorflow::TensorInfo> TensorInfoFromGraph(const tensorflow::Met
                                                            const std::string& tensor_name);
 
 struct CheckpointExportOptions {
-  std::string checkpoint;  // prefix or directory
+  std::string checkpoint;                                    // prefix or directory
   std::vector<std::pair<std::string, std::string>> inputs;   // alias -> tensor name
   std::vector<std::pair<std::string, std::string>> outputs;  // alias -> tensor name
   std::string signature_name = "serving_default";

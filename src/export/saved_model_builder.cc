@@ -1,7 +1,6 @@
 #include "export/saved_model_builder.h"
 
 #include "absl/container/flat_hash_set.h"
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -55,9 +54,10 @@ absl::Status ValidateSignaturesAgainstGraph(const SignatureDefMap& signatures,
     for (const auto* map : {&sig.inputs(), &sig.outputs()}) {
       for (const auto& [alias, info] : *map) {
         if (info.name().empty()) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "signature '", key, "': '", alias, "' names no tensor (composite tensors are not "
-              "supported)"));
+          return absl::InvalidArgumentError(
+              absl::StrCat("signature '", key, "': '", alias,
+                           "' names no tensor (composite tensors are not "
+                           "supported)"));
         }
         if (!nodes.contains(NodeName(info.name()))) {
           return absl::InvalidArgumentError(absl::StrCat("signature '", key, "': tensor '",
@@ -140,9 +140,8 @@ absl::Status SavedModelBuilder::CheckCanAdd(const tensorflow::MetaGraphDef& meta
           absl::StrCat("a meta graph with tag set ", TagSetString(tags), " was already added"));
     }
   }
-  if (!options.init_op.empty() &&
-      (meta.collection_def().contains(kSavedModelMainOpKey) ||
-       meta.collection_def().contains(kSavedModelLegacyInitOpKey))) {
+  if (!options.init_op.empty() && (meta.collection_def().contains(kSavedModelMainOpKey) ||
+                                   meta.collection_def().contains(kSavedModelLegacyInitOpKey))) {
     return absl::InvalidArgumentError("the graph already has an init op collection");
   }
   if (options.validate_signatures) {
@@ -208,8 +207,8 @@ absl::Status SavedModelBuilder::AddExtraAsset(const std::string& relative_path,
     return absl::InvalidArgumentError(
         absl::StrCat("extra asset path '", relative_path, "' must be relative, without '..'"));
   }
-  std::string path = JoinPath(JoinPath(export_dir_, kSavedModelAssetsExtraDirectory),
-                              relative_path);
+  std::string path =
+      JoinPath(JoinPath(export_dir_, kSavedModelAssetsExtraDirectory), relative_path);
   RETURN_IF_ERROR(options_.env->CreateDirs(std::string(Dirname(path))));
   return options_.env->WriteFile(path, contents);
 }

@@ -56,7 +56,7 @@ class SavedModelBuilder {
   };
   // Fails when `export_dir` exists and is not empty (as TensorFlow's builder does).
   static absl::StatusOr<std::unique_ptr<SavedModelBuilder>> Create(const std::string& export_dir,
-                                                                  const Options& options);
+                                                                   const Options& options);
 
   // Adds the first meta graph and writes the variables. `meta_graph` carries the graph_def,
   // saver_def, collections and meta_info_def to keep; its tags (unless already the same set)
@@ -70,8 +70,7 @@ class SavedModelBuilder {
                                         const MetaGraphOptions& options = {});
   // Adds another meta graph sharing the saved variables. Its tag set must be new.
   absl::Status AddMetaGraph(tensorflow::MetaGraphDef meta_graph, const std::set<std::string>& tags,
-                            const SignatureDefMap& signatures,
-                            const std::vector<AssetSpec>& assets,
+                            const SignatureDefMap& signatures, const std::vector<AssetSpec>& assets,
                             const MetaGraphOptions& options = {});
   // Writes `contents` to assets.extra/<relative_path> (e.g. "tf_serving_warmup_requests"),
   // files that TF Serving reads but the graph does not reference.

@@ -36,7 +36,8 @@ absl::StatusOr<VariableList> ReadVariables(const std::string& prefix) {
   auto reader = BundleReader::Open(prefix);
   if (!reader.ok()) return reader.status();
   std::vector<std::pair<int64_t, std::string>> order;
-  for (const auto& key : (*reader)->keys()) order.push_back({(*reader)->GetEntry(key)->offset(), key});
+  for (const auto& key : (*reader)->keys())
+    order.push_back({(*reader)->GetEntry(key)->offset(), key});
   std::sort(order.begin(), order.end());
   VariableList vars;
   for (const auto& [unused, key] : order) {
@@ -164,11 +165,11 @@ TEST(SavedModelBuilder, WritesWhatTheReaderExpects) {
   options.clear_devices = true;
   options.init_op = "y";
   ASSERT_TRUE((*builder)
-                  ->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, IdentitySignature(),
-                                             vars, {{asset_src, "vocab.txt", "x:0"}}, options)
+                  ->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, IdentitySignature(), vars,
+                                             {{asset_src, "vocab.txt", "x:0"}}, options)
                   .ok());
-  ASSERT_TRUE((*builder)->AddMetaGraph(IdentityGraph(), {"serve", "gpu"}, IdentitySignature(), {})
-                  .ok());
+  ASSERT_TRUE(
+      (*builder)->AddMetaGraph(IdentityGraph(), {"serve", "gpu"}, IdentitySignature(), {}).ok());
   auto path = (*builder)->Save();
   ASSERT_TRUE(path.ok());
 
@@ -180,8 +181,7 @@ TEST(SavedModelBuilder, WritesWhatTheReaderExpects) {
   ASSERT_EQ(model->assets.size(), 1u);
   EXPECT_EQ(model->assets[0].tensor_name, "x:0");
   EXPECT_EQ(*Env::Default()->ReadFile(model->assets[0].path), "a\nb\n");
-  EXPECT_EQ(model->meta_graph.collection_def().at(kSavedModelMainOpKey).node_list().value(0),
-            "y");
+  EXPECT_EQ(model->meta_graph.collection_def().at(kSavedModelMainOpKey).node_list().value(0), "y");
   auto w = (*BundleReader::Open(model->variables_prefix))->Lookup("w");
   ASSERT_TRUE(w.ok());
   EXPECT_EQ(w->flat<float>()[0], 1.5f);
@@ -193,8 +193,7 @@ TEST(SavedModelBuilder, RefusesMisuse) {
   std::string dir = JoinPath(tmp.path(), "m");
   ASSERT_TRUE(Env::Default()->CreateDirs(dir).ok());
   ASSERT_TRUE(Env::Default()->WriteFile(JoinPath(dir, "x"), "").ok());
-  EXPECT_EQ(SavedModelBuilder::Create(dir, {}).status().code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(SavedModelBuilder::Create(dir, {}).status().code(), absl::StatusCode::kAlreadyExists);
 
   auto builder = SavedModelBuilder::Create(JoinPath(tmp.path(), "n"), {});
   ASSERT_TRUE(builder.ok());
@@ -206,10 +205,10 @@ TEST(SavedModelBuilder, RefusesMisuse) {
                                  {{"y", BuildTensorInfo("y", tensorflow::DT_FLOAT, {})}})}};
   absl::Status s = (*builder)->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, bad, {}, {});
   EXPECT_NE(s.message().find("nope"), absl::string_view::npos) << s;
-  ASSERT_TRUE((*builder)
-                  ->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, IdentitySignature(),
-                                             {}, {})
-                  .ok());
+  ASSERT_TRUE(
+      (*builder)
+          ->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, IdentitySignature(), {}, {})
+          .ok());
   EXPECT_EQ((*builder)->AddMetaGraph(IdentityGraph(), {"serve"}, IdentitySignature(), {}).code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_FALSE((*builder)->AddExtraAsset("../escape", "x").ok());

@@ -53,8 +53,7 @@ absl::StatusOr<std::optional<int64_t>> ParseVersion(const std::string& text) {
 }
 
 absl::StatusOr<VersionedExportResult> ExportVersioned(
-    const std::string& export_base, const std::string& model_name,
-    std::optional<int64_t> version,
+    const std::string& export_base, const std::string& model_name, std::optional<int64_t> version,
     const std::function<absl::Status(const std::string& tmp_dir)>& write, Env* env) {
   if (model_name.empty() || model_name.find('/') != std::string::npos || model_name[0] == '.') {
     return absl::InvalidArgumentError(
@@ -89,9 +88,9 @@ absl::StatusOr<VersionedExportResult> ExportVersioned(
     if (!absl::IsAlreadyExists(renamed) || version) {
       env->DeleteRecursively(tmp).IgnoreError();
       if (absl::IsAlreadyExists(renamed)) {
-        return absl::AlreadyExistsError(absl::StrCat(
-            "version ", v, " of model '", model_name, "' already exists in ", model_dir,
-            "; versions are never overwritten"));
+        return absl::AlreadyExistsError(absl::StrCat("version ", v, " of model '", model_name,
+                                                     "' already exists in ", model_dir,
+                                                     "; versions are never overwritten"));
       }
       return renamed;
     }

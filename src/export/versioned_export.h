@@ -34,8 +34,7 @@ struct VersionedExportResult {
 // version (1 when there is none). An explicit version that exists is AlreadyExists. When
 // `write` fails, the temporary directory is removed and its error returned.
 absl::StatusOr<VersionedExportResult> ExportVersioned(
-    const std::string& export_base, const std::string& model_name,
-    std::optional<int64_t> version,
+    const std::string& export_base, const std::string& model_name, std::optional<int64_t> version,
     const std::function<absl::Status(const std::string& tmp_dir)>& write,
     Env* env = Env::Default());
 

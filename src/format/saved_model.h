@@ -54,7 +54,7 @@ struct AssetFile {
 // Everything needed to run a loaded MetaGraphDef.
 struct SavedModelContents {
   std::string dir;
-  tensorflow::SavedModel saved_model;  // all meta graphs as read
+  tensorflow::SavedModel saved_model;   // all meta graphs as read
   tensorflow::MetaGraphDef meta_graph;  // the one chosen by tags
   std::vector<AssetFile> assets;  // from asset_file_def, else the saved_model_assets collection
   std::map<std::string, std::string> assets_extra;  // relative path -> contents

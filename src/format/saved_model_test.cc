@@ -13,8 +13,8 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
-#include "test_util/temp_dir.h"
 #include "test_util/memory_env.h"
+#include "test_util/temp_dir.h"
 #include "test_util/testdata.h"
 
 namespace savedserve {

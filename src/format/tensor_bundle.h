@@ -33,7 +33,7 @@ class BundleReader {
   // Fails (naming the file) when the index is missing, truncated or corrupt, when it is a V1
   // checkpoint (SavedTensorSlices: unsupported, said so), or when a data shard is missing.
   static absl::StatusOr<std::unique_ptr<BundleReader>> Open(const std::string& prefix,
-                                                           const Options& options);
+                                                            const Options& options);
   static absl::StatusOr<std::unique_ptr<BundleReader>> Open(const std::string& prefix) {
     return Open(prefix, Options());
   }
@@ -68,7 +68,7 @@ class BundleWriter {
     Compression compression = Compression::kSnappy;
   };
   static absl::StatusOr<std::unique_ptr<BundleWriter>> Create(const std::string& prefix,
-                                                             const Options& options);
+                                                              const Options& options);
   // Adds one tensor; a duplicate key is InvalidArgument.
   absl::Status Add(const std::string& key, const Tensor& tensor);
   // Writes `P.data-00000-of-00001` and `P.index`. No Add after Finish.

@@ -14,8 +14,8 @@
 #include "leveldb/env.h"
 #include "leveldb/table_builder.h"
 #include "tensorflow/core/protobuf/trackable_object_graph.pb.h"
-#include "test_util/temp_dir.h"
 #include "test_util/memory_env.h"
+#include "test_util/temp_dir.h"
 #include "test_util/testdata.h"
 
 namespace savedserve {
@@ -163,7 +163,8 @@ TEST(TensorBundleTest, RewritingReproducesEveryBundleByteForByte) {
     }
     ASSERT_TRUE((*writer)->Finish().ok());
     EXPECT_TRUE(env.MutableFile("out/v.index") == index) << "index differs";
-    EXPECT_TRUE(env.MutableFile("out/v.data-00000-of-00001") == ReadOrDie(BundleDataPath(prefix, 0, 1)))
+    EXPECT_TRUE(env.MutableFile("out/v.data-00000-of-00001") ==
+                ReadOrDie(BundleDataPath(prefix, 0, 1)))
         << "data differs";
   }
 }

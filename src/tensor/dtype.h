@@ -5,9 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "tensorflow/core/framework/types.pb.h"
 
 namespace savedserve {
@@ -45,9 +45,11 @@ Half FloatToHalf(float f);  // round to nearest even
 float BFloat16ToFloat(BFloat16 b);
 BFloat16 FloatToBFloat16(float f);  // round to nearest even, as TF does
 
-#define SS_DTYPE_OF(T, DT) \
-  template <>              \
-  constexpr DataType DataTypeOf<T>() { return tensorflow::DT; }
+#define SS_DTYPE_OF(T, DT)             \
+  template <>                          \
+  constexpr DataType DataTypeOf<T>() { \
+    return tensorflow::DT;             \
+  }
 SS_DTYPE_OF(float, DT_FLOAT)
 SS_DTYPE_OF(double, DT_DOUBLE)
 SS_DTYPE_OF(int8_t, DT_INT8)

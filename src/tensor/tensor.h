@@ -12,8 +12,8 @@
 #include <memory>
 #include <span>
 #include <string>
-#include "absl/strings/string_view.h"
 
+#include "absl/strings/string_view.h"
 #include "tensor/dtype.h"
 #include "tensor/shape.h"
 
