@@ -10,6 +10,9 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   savedserve::tools::RegisterShowCommand(app, &exit_code);
   savedserve::tools::RegisterExportCommand(app, &exit_code);
+  savedserve::tools::RegisterRunCommand(app, &exit_code);
+  savedserve::tools::RegisterBenchCommand(app, &exit_code);
+  savedserve::tools::RegisterServeCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;
 }

@@ -26,12 +26,19 @@ struct LoadOptions {
   // A pool shared with other models (not owned); nullptr gives the model its own.
   ThreadPool* thread_pool = nullptr;
   Env* env = Env::Default();
+  // Portable reference kernels only, never the optimized variants (differential testing).
+  bool reference_kernels = false;
 };
 
 class LoadedModel {
  public:
   static absl::StatusOr<std::unique_ptr<LoadedModel>> Load(const std::string& export_dir,
                                                            const LoadOptions& options = {});
+  // Like Load, for a meta graph already in memory (tests; checking an export before writing
+  // it): variables are restored from `variables_prefix` ("" for none); there are no assets.
+  static absl::StatusOr<std::unique_ptr<LoadedModel>> FromMetaGraph(
+      const tensorflow::MetaGraphDef& meta_graph, const std::string& variables_prefix = "",
+      const LoadOptions& options = {});
   virtual ~LoadedModel() = default;
 
   virtual const tensorflow::MetaGraphDef& meta_graph() const = 0;
@@ -51,7 +58,9 @@ class LoadedModel {
       const std::vector<std::string>& fetches, const std::vector<std::string>& targets) const = 0;
 
   // Floating-point operations of one run of signature `key` with these input shapes, where
-  // kernels know them (0 when unknown).
+  // kernels know them (0 when unknown). Measured by running the signature once on zeros
+  // (empty strings for DT_STRING inputs), so a stateful signature's state changes.
+  // Inputs missing from `input_shapes` take the signature's shape, unknown dims as 1.
   virtual int64_t EstimateFlops(const std::string& key,
                                 const std::map<std::string, TensorShape>& input_shapes) const = 0;
 };

@@ -1,0 +1,379 @@
+// Kernel benchmarks: conv, depthwise, pooling, matmul, batch matmul, bias add and batch norm
+// (reference and optimized variants), and every convolution of SSD300-VGG16 (docs/ssd.md),
+// layer by layer and summed. Each reports ms per run, GFLOP/s and the percentage of this
+// machine's FMA peak, which the first benchmarks measure in the same run with a register-only
+// FMA loop (AVX-512 when the CPU has it, else AVX2) on 1 and 2 threads.
+//
+//   build/bench/kernels_bench [--benchmark_filter=Ssd300]
+#include <immintrin.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/thread_pool.h"
+#include "benchmark/benchmark.h"
+#include "kernels/kernel_testing.h"
+
+namespace savedserve {
+namespace {
+
+// ---- FMA peak -------------------------------------------------------------------------
+// 12 independent accumulators hide the FMA latency on both ports.
+constexpr int kAccumulators = 12;
+
+__attribute__((target("avx512f"))) float FmaLoop512(int64_t n) {
+  __m512 acc[kAccumulators];
+  const __m512 b = _mm512_set1_ps(0.999f), c = _mm512_set1_ps(1e-3f);
+  for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm512_set1_ps(static_cast<float>(i));
+  for (int64_t k = 0; k < n; ++k) {
+    for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm512_fmadd_ps(acc[i], b, c);
+  }
+  for (int i = 1; i < kAccumulators; ++i) acc[0] = _mm512_add_ps(acc[0], acc[i]);
+  float out[16];
+  _mm512_storeu_ps(out, acc[0]);
+  return out[0];
+}
+
+__attribute__((target("avx2,fma"))) float FmaLoop256(int64_t n) {
+  __m256 acc[kAccumulators];
+  const __m256 b = _mm256_set1_ps(0.999f), c = _mm256_set1_ps(1e-3f);
+  for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm256_set1_ps(static_cast<float>(i));
+  for (int64_t k = 0; k < n; ++k) {
+    for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm256_fmadd_ps(acc[i], b, c);
+  }
+  for (int i = 1; i < kAccumulators; ++i) acc[0] = _mm256_add_ps(acc[0], acc[i]);
+  float out[8];
+  _mm256_storeu_ps(out, acc[0]);
+  return out[0];
+}
+
+bool HasAvx512() { return __builtin_cpu_supports("avx512f"); }
+
+double g_peak_gflops[3] = {0, 0, 0};  // [threads], measured by BM_FmaPeak
+
+void BM_FmaPeak(benchmark::State& state) {
+  const int threads = static_cast<int>(state.range(0));
+  const bool avx512 = HasAvx512();
+  const int64_t n = 20'000'000;
+  const double flops = 2.0 * kAccumulators * (avx512 ? 16 : 8) * n * threads;
+  double seconds = 0;
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> workers;
+    std::vector<float> sink(threads);
+    for (int t = 0; t < threads; ++t) {
+      workers.emplace_back([&, t] { sink[t] = avx512 ? FmaLoop512(n) : FmaLoop256(n); });
+    }
+    for (auto& w : workers) w.join();
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    benchmark::DoNotOptimize(sink.data());
+  }
+  const double gflops = flops * state.iterations() / seconds / 1e9;
+  g_peak_gflops[std::min(threads, 2)] = std::max(g_peak_gflops[std::min(threads, 2)], gflops);
+  state.counters["GFLOP/s"] = gflops;
+  state.SetLabel(avx512 ? "avx512 fma" : "avx2 fma");
+}
+BENCHMARK(BM_FmaPeak)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// ---- running one kernel ---------------------------------------------------------------
+
+// One op ready to run: a node, its inputs (those listed in `constant` are graph constants,
+// i.e. weights the kernel packs at creation) and the created kernel.
+struct PreparedOp {
+  std::unique_ptr<OpRunner> runner;
+  std::vector<Tensor> inputs;
+  std::unique_ptr<OpKernel> kernel;
+  int num_outputs = 1;
+  int64_t flops = 0;
+};
+
+absl::Status RunKernel(const PreparedOp& op, ThreadPool* pool) {
+  std::vector<Value> values;
+  for (const Tensor& t : op.inputs) values.push_back(Value{t, nullptr});
+  std::vector<const Value*> pointers;
+  for (const Value& v : values) pointers.push_back(&v);
+  std::vector<Value> outputs(op.num_outputs);
+  ResourceManager resources;
+  KernelContext ctx(op.runner->node(), pointers, &outputs, pool, &resources, nullptr);
+  return op.kernel->Compute(ctx);
+}
+
+// Creates the kernel; an error aborts the benchmark with a message.
+bool Prepare(PreparedOp& op, KernelVariant variant, benchmark::State& state) {
+  auto kernel = op.runner->Create(op.inputs, variant);
+  if (!kernel.ok()) {
+    state.SkipWithError(std::string(kernel.status().message()).c_str());
+    return false;
+  }
+  op.kernel = *std::move(kernel);
+  std::vector<TensorShape> shapes;
+  for (const Tensor& t : op.inputs) shapes.push_back(t.shape());
+  op.flops = op.kernel->Flops(shapes);
+  return true;
+}
+
+// Times `ops` run in sequence per iteration on a pool of `threads` and reports ms,
+// GFLOP/s and % of the FMA peak for that many threads.
+void TimeOps(benchmark::State& state, const std::vector<PreparedOp*>& ops, int threads,
+             int64_t flops) {
+  ThreadPool pool(threads);
+  for (PreparedOp* op : ops) {  // warm-up: primitive creation, first-touch of outputs
+    absl::Status s = RunKernel(*op, &pool);
+    if (!s.ok()) {
+      state.SkipWithError(std::string(s.message()).c_str());
+      return;
+    }
+  }
+  double seconds = 0;
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    for (PreparedOp* op : ops) (void)RunKernel(*op, &pool);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  const double per_run = seconds / std::max<int64_t>(state.iterations(), 1);
+  state.counters["ms"] = per_run * 1e3;
+  if (flops > 0) {
+    const double gflops = flops / per_run / 1e9;
+    state.counters["GFLOP/s"] = gflops;
+    const double peak = g_peak_gflops[std::min(threads, 2)];
+    if (peak > 0) state.counters["%peak"] = 100.0 * gflops / peak;
+  }
+}
+
+// ---- op builders ----------------------------------------------------------------------
+
+struct ConvShape {
+  std::string name;
+  int64_t h, w, in_c, k, out_c, stride = 1, dilation = 1;
+  std::string padding = "SAME";
+  int64_t pad = 0;  // EXPLICIT padding on every side (SSD's "pad 1" before a VALID conv)
+  bool relu = true;
+  bool depthwise = false;  // out_c is then the multiplier
+};
+
+std::unique_ptr<PreparedOp> MakeConv(const ConvShape& s, int64_t batch, bool fused) {
+  auto op = std::make_unique<PreparedOp>();
+  const bool dw = s.depthwise;
+  std::string type = dw ? "DepthwiseConv2dNative" : "Conv2D";
+  if (fused) type = "_Fused" + type;
+  op->runner = std::make_unique<OpRunner>(type, s.name);
+  OpRunner& r = *op->runner;
+  r.Attr("T", tensorflow::DT_FLOAT)
+      .Attr("strides", std::vector<int64_t>{1, s.stride, s.stride, 1})
+      .Attr("dilations", std::vector<int64_t>{1, s.dilation, s.dilation, 1})
+      .Attr("padding", s.pad > 0 ? std::string("EXPLICIT") : s.padding);
+  if (s.pad > 0) {
+    r.Attr("explicit_paddings", std::vector<int64_t>{0, 0, s.pad, s.pad, s.pad, s.pad, 0, 0});
+  }
+  op->inputs = {
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, s.h, s.w, s.in_c}), 1),
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({s.k, s.k, s.in_c, s.out_c}), 2, -0.1, 0.1)};
+  r.ConstantInput(1);
+  if (fused) {
+    std::vector<std::string> ops = {"BiasAdd"};
+    if (s.relu) ops.push_back("Relu");
+    r.Attr("fused_ops", ops).Attr("num_args", 1).ConstantInput(2);
+    const int64_t out_c = dw ? s.in_c * s.out_c : s.out_c;
+    op->inputs.push_back(RandomTensor(tensorflow::DT_FLOAT, TensorShape({out_c}), 3));
+  }
+  return op;
+}
+
+void BM_Conv(benchmark::State& state, ConvShape shape, int64_t batch, bool fused,
+             KernelVariant variant, int threads) {
+  auto op = MakeConv(shape, batch, fused);
+  if (!Prepare(*op, variant, state)) return;
+  TimeOps(state, {op.get()}, threads, op->flops);
+}
+
+std::unique_ptr<PreparedOp> MakeMatMul(int64_t m, int64_t k, int64_t n, bool batch) {
+  auto op = std::make_unique<PreparedOp>();
+  op->runner = std::make_unique<OpRunner>(batch ? "BatchMatMulV2" : "MatMul");
+  op->runner->Attr("T", tensorflow::DT_FLOAT);
+  if (batch) {  // attention-like: [8, m, k] x [8, k, n]
+    op->inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({8, m, k}), 1),
+                  RandomTensor(tensorflow::DT_FLOAT, TensorShape({8, k, n}), 2)};
+  } else {
+    op->inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({m, k}), 1),
+                  RandomTensor(tensorflow::DT_FLOAT, TensorShape({k, n}), 2)};
+    op->runner->ConstantInput(1);
+  }
+  return op;
+}
+
+void BM_MatMul(benchmark::State& state, int64_t m, int64_t k, int64_t n, bool batch,
+               KernelVariant variant) {
+  auto op = MakeMatMul(m, k, n, batch);
+  if (!Prepare(*op, variant, state)) return;
+  TimeOps(state, {op.get()}, 2, op->flops);
+}
+
+void BM_Pool(benchmark::State& state, std::string type, int64_t size, int64_t channels,
+             int64_t window, int64_t stride, KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>(type);
+  op.runner->Attr("T", tensorflow::DT_FLOAT)
+      .Attr("ksize", std::vector<int64_t>{1, window, window, 1})
+      .Attr("strides", std::vector<int64_t>{1, stride, stride, 1})
+      .Attr("padding", "SAME");
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, size, size, channels}), 1)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, 0);
+  state.SetBytesProcessed(state.iterations() * op.inputs[0].TotalBytes());
+}
+
+void BM_ChannelAffine(benchmark::State& state, bool batch_norm) {
+  PreparedOp op;
+  const int64_t c = 64;
+  op.runner = std::make_unique<OpRunner>(batch_norm ? "FusedBatchNormV3" : "BiasAdd");
+  op.runner->Attr("T", tensorflow::DT_FLOAT);
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, 150, 150, c}), 1)};
+  for (int i = 0; i < (batch_norm ? 4 : 1); ++i) {
+    op.inputs.push_back(RandomTensor(tensorflow::DT_FLOAT, TensorShape({c}), 2 + i, 0.5, 1.5));
+    op.runner->ConstantInput(1 + i);
+  }
+  if (batch_norm) {
+    op.runner->Attr("is_training", false).Attr("U", tensorflow::DT_FLOAT);
+    op.num_outputs = 6;
+  }
+  if (!Prepare(op, KernelVariant::kOptimized, state)) return;
+  TimeOps(state, {&op}, 2, 0);
+  state.SetBytesProcessed(state.iterations() * op.inputs[0].TotalBytes() * 2);
+}
+
+// ---- SSD300-VGG16 -----------------------------------------------------------------------
+
+std::vector<ConvShape> Ssd300Convs() {
+  std::vector<ConvShape> l = {
+      {"conv1_1", 300, 300, 3, 3, 64},
+      {"conv1_2", 300, 300, 64, 3, 64},
+      {"conv2_1", 150, 150, 64, 3, 128},
+      {"conv2_2", 150, 150, 128, 3, 128},
+      {"conv3_1", 75, 75, 128, 3, 256},
+      {"conv3_2", 75, 75, 256, 3, 256},
+      {"conv3_3", 75, 75, 256, 3, 256},
+      {"conv4_1", 38, 38, 256, 3, 512},
+      {"conv4_2", 38, 38, 512, 3, 512},
+      {"conv4_3", 38, 38, 512, 3, 512},
+      {"conv5_1", 19, 19, 512, 3, 512},
+      {"conv5_2", 19, 19, 512, 3, 512},
+      {"conv5_3", 19, 19, 512, 3, 512},
+      {"conv6", 19, 19, 512, 3, 1024, 1, 6},
+      {"conv7", 19, 19, 1024, 1, 1024},
+      {"block8_1x1", 19, 19, 1024, 1, 256},
+      {"block8_3x3", 19, 19, 256, 3, 512, 2, 1, "VALID", 1},
+      {"block9_1x1", 10, 10, 512, 1, 128},
+      {"block9_3x3", 10, 10, 128, 3, 256, 2, 1, "VALID", 1},
+      {"block10_1x1", 5, 5, 256, 1, 128},
+      {"block10_3x3", 5, 5, 128, 3, 256, 1, 1, "VALID"},
+      {"block11_1x1", 3, 3, 256, 1, 128},
+      {"block11_3x3", 3, 3, 128, 3, 256, 1, 1, "VALID"},
+  };
+  // Box heads: 3x3 convs (no ReLU) giving anchors x 4 locations and anchors x 21 classes.
+  struct Head {
+    const char* name;
+    int64_t size, channels, anchors;
+  };
+  for (const Head& h :
+       {Head{"block4", 38, 512, 4}, Head{"block7", 19, 1024, 6}, Head{"block8", 10, 512, 6},
+        Head{"block9", 5, 256, 6}, Head{"block10", 3, 256, 4}, Head{"block11", 1, 256, 4}}) {
+    for (int64_t per_anchor : {4, 21}) {
+      ConvShape s{absl::StrCat(h.name, per_anchor == 4 ? "_loc" : "_cls"),
+                  h.size,
+                  h.size,
+                  h.channels,
+                  3,
+                  h.anchors * per_anchor};
+      s.relu = false;
+      l.push_back(s);
+    }
+  }
+  return l;
+}
+
+void BM_Ssd300All(benchmark::State& state, int threads) {
+  std::vector<std::unique_ptr<PreparedOp>> ops;
+  std::vector<PreparedOp*> raw;
+  int64_t flops = 0;
+  for (const ConvShape& s : Ssd300Convs()) {
+    ops.push_back(MakeConv(s, 1, /*fused=*/true));
+    if (!Prepare(*ops.back(), KernelVariant::kOptimized, state)) return;
+    raw.push_back(ops.back().get());
+    flops += ops.back()->flops;
+  }
+  TimeOps(state, raw, threads, flops);
+  state.counters["GFLOP"] = flops / 1e9;
+}
+
+void RegisterAll() {
+  constexpr auto kRef = KernelVariant::kReference;
+  constexpr auto kOpt = KernelVariant::kOptimized;
+  auto both = [](const std::string& name, auto fn) {
+    for (auto v : {KernelVariant::kReference, KernelVariant::kOptimized}) {
+      benchmark::RegisterBenchmark((name + (v == kRef ? "/reference" : "/optimized")).c_str(),
+                                   [fn, v](benchmark::State& s) { fn(s, v); })
+          ->Unit(benchmark::kMillisecond)
+          ->UseRealTime();
+    }
+  };
+  // Generic shapes (2 threads), reference and optimized.
+  const ConvShape conv{"conv", 56, 56, 64, 3, 64};
+  both("Conv2D/56x56x64->64_3x3",
+       [conv](benchmark::State& s, KernelVariant v) { BM_Conv(s, conv, 1, false, v, 2); });
+  ConvShape dw{"dw", 112, 112, 32, 3, 1};
+  dw.depthwise = true;
+  both("DepthwiseConv2dNative/112x112x32_3x3",
+       [dw](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw, 1, false, v, 2); });
+  ConvShape dw2{"dw2", 28, 28, 256, 3, 2, 2};
+  dw2.depthwise = true;
+  both("DepthwiseConv2dNative/28x28x256_3x3_s2_mult2",
+       [dw2](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw2, 1, false, v, 2); });
+  both("MatMul/1x1024x1000",
+       [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 1, 1024, 1000, false, v); });
+  both("MatMul/128x512x512",
+       [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 128, 512, 512, false, v); });
+  both("BatchMatMulV2/8x128x64x128",
+       [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 128, 64, 128, true, v); });
+  both("MaxPool/150x150x64_2x2_s2",
+       [](benchmark::State& s, KernelVariant v) { BM_Pool(s, "MaxPool", 150, 64, 2, 2, v); });
+  both("AvgPool/19x19x512_3x3_s1",
+       [](benchmark::State& s, KernelVariant v) { BM_Pool(s, "AvgPool", 19, 512, 3, 1, v); });
+  benchmark::RegisterBenchmark("BiasAdd/150x150x64", [](benchmark::State& s) {
+    BM_ChannelAffine(s, false);
+  })->UseRealTime();
+  benchmark::RegisterBenchmark("FusedBatchNormV3/150x150x64", [](benchmark::State& s) {
+    BM_ChannelAffine(s, true);
+  })->UseRealTime();
+  // SSD300-VGG16: every conv (+bias+ReLU fused, weights packed) at batch 1, 2 threads.
+  for (const ConvShape& shape : Ssd300Convs()) {
+    benchmark::RegisterBenchmark(
+        ("Ssd300/" + shape.name).c_str(),
+        [shape](benchmark::State& s) { BM_Conv(s, shape, 1, true, kOpt, 2); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+  for (int threads : {2, 1}) {
+    benchmark::RegisterBenchmark(("Ssd300/all_convs/threads:" + std::to_string(threads)).c_str(),
+                                 [threads](benchmark::State& s) { BM_Ssd300All(s, threads); })
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime();
+  }
+}
+
+}  // namespace
+}  // namespace savedserve
+
+int main(int argc, char** argv) {
+  savedserve::RegisterAll();
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

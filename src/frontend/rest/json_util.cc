@@ -1,0 +1,323 @@
+#include "frontend/rest/json_util.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <type_traits>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rapidjson/error/en.h"
+#include "rapidjson/writer.h"
+
+namespace savedserve {
+namespace {
+
+constexpr char kBase64Key[] = "b64";
+constexpr size_t kMaxValueTextBytes = 4096;
+
+// Deepest array/object nesting in `json`, scanning no further than `limit` + 1 levels.
+// Brackets inside strings do not count. Malformed text is left to the parser.
+int MaxNesting(absl::string_view json, int limit) {
+  int depth = 0, max_depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      max_depth = std::max(max_depth, ++depth);
+      if (max_depth > limit) return max_depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return max_depth;
+}
+
+template <typename T>
+std::string FormatDecimal(T value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return std::signbit(value) ? "-Infinity" : "Infinity";
+  // Six significant digits first (absl::StrCat's %g), as TF Serving does, so that a float
+  // 0.2 prints as 0.2 and not as the double nearest to it.
+  std::string text = absl::StrCat(value);
+  T parsed;
+  bool ok;
+  if constexpr (std::is_same_v<T, float>) {
+    ok = absl::SimpleAtof(text, &parsed);
+  } else {
+    ok = absl::SimpleAtod(text, &parsed);
+  }
+  if (!ok || parsed != value) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*g", std::numeric_limits<T>::max_digits10,
+                  static_cast<double>(value));
+    text = buf;
+  }
+  // Whole numbers get ".0" so clients see a float, not an int (9e+06 already reads as one).
+  if (text.find('.') == std::string::npos && text.find('e') == std::string::npos) {
+    text += ".0";
+  }
+  return text;
+}
+
+// Valid UTF-8 (RFC 3629: no overlongs, surrogates or values past U+10FFFF) with no control
+// characters other than tab/newline/return: safe to send as a JSON string.
+bool IsPrintableUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const unsigned char c = s[i];
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
+      ++i;
+      continue;
+    }
+    int extra;
+    uint32_t code;
+    if ((c & 0xE0) == 0xC0) {
+      extra = 1, code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2, code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3, code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      const unsigned char cc = s[i + k];
+      if ((cc & 0xC0) != 0x80) return false;
+      code = (code << 6) | (cc & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+absl::Status WriteElement(const Tensor& t, StringEncoding strings, int64_t i,
+                          JsonWriter* writer) {
+  bool ok = false;
+  switch (t.dtype()) {
+    case tensorflow::DT_FLOAT:
+      ok = WriteFloat(writer, t.data<float>()[i]);
+      break;
+    case tensorflow::DT_DOUBLE:
+      ok = WriteDouble(writer, t.data<double>()[i]);
+      break;
+    case tensorflow::DT_HALF:
+      ok = WriteFloat(writer, HalfToFloat(t.data<Half>()[i]));
+      break;
+    case tensorflow::DT_BFLOAT16:
+      ok = WriteFloat(writer, BFloat16ToFloat(t.data<BFloat16>()[i]));
+      break;
+    case tensorflow::DT_INT8:
+      ok = writer->Int(t.data<int8_t>()[i]);
+      break;
+    case tensorflow::DT_INT16:
+      ok = writer->Int(t.data<int16_t>()[i]);
+      break;
+    case tensorflow::DT_INT32:
+      ok = writer->Int(t.data<int32_t>()[i]);
+      break;
+    case tensorflow::DT_INT64:
+      ok = writer->Int64(t.data<int64_t>()[i]);
+      break;
+    case tensorflow::DT_UINT8:
+      ok = writer->Uint(t.data<uint8_t>()[i]);
+      break;
+    case tensorflow::DT_UINT16:
+      ok = writer->Uint(t.data<uint16_t>()[i]);
+      break;
+    case tensorflow::DT_UINT32:
+      ok = writer->Uint(t.data<uint32_t>()[i]);
+      break;
+    case tensorflow::DT_UINT64:
+      ok = writer->Uint64(t.data<uint64_t>()[i]);
+      break;
+    case tensorflow::DT_BOOL:
+      ok = writer->Bool(t.data<bool>()[i]);
+      break;
+    case tensorflow::DT_STRING:
+      WriteJsonString(t.data<std::string>()[i], strings, writer);
+      ok = true;
+      break;
+    default:
+      break;
+  }
+  if (!ok) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Failed to write JSON value for tensor type: ", TfTypeName(t.dtype())));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc) {
+  if (json.empty()) {
+    return absl::InvalidArgumentError("JSON Parse error: The document is empty");
+  }
+  if (MaxNesting(json, kMaxJsonDepth) > kMaxJsonDepth) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JSON Parse error: nesting deeper than ", kMaxJsonDepth,
+                     " levels of arrays/objects is not supported"));
+  }
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag |
+                              rapidjson::kParseFullPrecisionFlag;
+  if (doc->Parse<kFlags>(json.data(), json.size()).HasParseError()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("JSON Parse error: ", rapidjson::GetParseError_En(doc->GetParseError()),
+                     " at offset: ", doc->GetErrorOffset()));
+  }
+  if (!doc->IsObject()) return JsonFormatError(*doc, "Is not object");
+  return absl::OkStatus();
+}
+
+absl::Status FillSignatureName(const rapidjson::Value& doc,
+                               tensorflow::serving::ModelSpec* spec) {
+  const auto it = doc.FindMember("signature_name");
+  if (it == doc.MemberEnd()) return absl::OkStatus();
+  if (!it->value.IsString()) {
+    return JsonFormatError(
+        doc, "not formatted correctly. 'signature_name' key must be a string value.");
+  }
+  spec->set_signature_name(it->value.GetString(), it->value.GetStringLength());
+  return absl::OkStatus();
+}
+
+const char* JsonTypeString(const rapidjson::Value& value) {
+  switch (value.GetType()) {
+    case rapidjson::kNullType:
+      return "Null";
+    case rapidjson::kFalseType:
+      return "False";
+    case rapidjson::kTrueType:
+      return "True";
+    case rapidjson::kObjectType:
+      return "Object";
+    case rapidjson::kArrayType:
+      return "Array";
+    case rapidjson::kStringType:
+      return "String";
+    case rapidjson::kNumberType:
+      return "Number";
+  }
+  return "Unknown";
+}
+
+std::string JsonValueToString(const rapidjson::Value& value) {
+  if (value.IsFloat()) return FormatFloat(value.GetFloat());
+  if (value.IsDouble()) return FormatDouble(value.GetDouble());
+  rapidjson::StringBuffer buffer;
+  // Compact, and nested NaN/Infinity (accepted on input) must print too. (rapidjson 1.1's
+  // PrettyWriter does not compile with write flags.)
+  rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>, rapidjson::UTF8<>,
+                    rapidjson::CrtAllocator, rapidjson::kWriteNanAndInfFlag>
+      writer(buffer);
+  value.Accept(writer);
+  std::string text = TakeJson(buffer);
+  if (text.size() > kMaxValueTextBytes) {
+    text.resize(kMaxValueTextBytes);
+    text += "...";
+  }
+  return text;
+}
+
+std::string TfTypeName(DataType dtype) {
+  std::string name = DataTypeName(dtype);  // "DT_FLOAT"
+  if (absl::StartsWith(name, "DT_")) name = name.substr(3);
+  return absl::AsciiStrToLower(name);
+}
+
+std::string FormatFloat(float value) { return FormatDecimal(value); }
+std::string FormatDouble(double value) { return FormatDecimal(value); }
+
+bool WriteFloat(JsonWriter* writer, float value) {
+  const std::string text = FormatFloat(value);
+  return writer->RawValue(text.data(), text.size(), rapidjson::kNumberType);
+}
+
+bool WriteDouble(JsonWriter* writer, double value) {
+  const std::string text = FormatDouble(value);
+  return writer->RawValue(text.data(), text.size(), rapidjson::kNumberType);
+}
+
+bool IsBase64Object(const rapidjson::Value& value) {
+  if (!value.IsObject() || value.MemberCount() != 1) return false;
+  const auto it = value.FindMember(kBase64Key);
+  return it != value.MemberEnd() && it->value.IsString();
+}
+
+absl::Status DecodeBase64Object(const rapidjson::Value& value, std::string* decoded) {
+  if (!IsBase64Object(value)) {
+    return JsonFormatError(value, "not formatted correctly for base64 data");
+  }
+  const rapidjson::Value& text = value.FindMember(kBase64Key)->value;
+  if (!absl::Base64Unescape(absl::string_view(text.GetString(), text.GetStringLength()),
+                            decoded)) {
+    return absl::InvalidArgumentError("Unable to base64 decode");
+  }
+  return absl::OkStatus();
+}
+
+void WriteBase64Object(JsonWriter* writer, absl::string_view bytes) {
+  const std::string encoded = absl::Base64Escape(bytes);
+  writer->StartObject();
+  writer->Key(kBase64Key);
+  writer->String(encoded.data(), encoded.size());
+  writer->EndObject();
+}
+
+void WriteJsonString(absl::string_view bytes, StringEncoding strings, JsonWriter* writer) {
+  if (strings == StringEncoding::kBase64 ||
+      (strings == StringEncoding::kBase64IfBinary && !IsPrintableUtf8(bytes))) {
+    WriteBase64Object(writer, bytes);
+  } else {
+    writer->String(bytes.data(), bytes.size());
+  }
+}
+
+absl::Status WriteTensorValues(const Tensor& tensor, StringEncoding strings, int dim,
+                               int64_t* offset, JsonWriter* writer) {
+  const TensorShape& shape = tensor.shape();
+  if (dim >= shape.rank()) return WriteElement(tensor, strings, (*offset)++, writer);
+  writer->StartArray();
+  for (int64_t i = 0; i < shape.dim(dim); ++i) {
+    const absl::Status status = WriteTensorValues(tensor, strings, dim + 1, offset, writer);
+    if (!status.ok()) return status;
+  }
+  writer->EndArray();
+  return absl::OkStatus();
+}
+
+absl::Status JsonFormatError(const rapidjson::Value& value, absl::string_view message) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("JSON Value: ", JsonValueToString(value), " ", message));
+}
+
+std::string MakeJsonFromStatus(const absl::Status& status) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter writer(buffer);
+  writer.StartObject();
+  writer.Key("error");
+  const absl::string_view message = status.message();
+  writer.String(message.data(), message.size());
+  writer.EndObject();
+  return TakeJson(buffer);
+}
+
+}  // namespace savedserve

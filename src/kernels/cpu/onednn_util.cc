@@ -1,0 +1,131 @@
+#include "kernels/cpu/onednn_util.h"
+
+#include <omp.h>
+
+#include <cstring>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace savedserve {
+namespace onednn {
+
+const dnnl::engine& CpuEngine() {
+  static const dnnl::engine* engine = new dnnl::engine(dnnl::engine::kind::cpu, 0);
+  return *engine;
+}
+
+dnnl::stream& ThreadStream() {
+  thread_local dnnl::stream stream(CpuEngine());
+  return stream;
+}
+
+int UseThreads(const ThreadPool* pool) {
+  const int threads = pool != nullptr ? pool->num_threads() : ThreadPool::NumCores();
+  if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
+  return threads;
+}
+
+dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd) {
+  thread_local std::shared_ptr<TensorBuffer> buffer;
+  dnnl::memory::desc desc = pd.scratchpad_desc();
+  const size_t bytes = desc.get_size();
+  if (bytes > 0 && (buffer == nullptr || buffer->size_bytes() < bytes)) {
+    buffer = AllocateBuffer(bytes);
+  }
+  return dnnl::memory(desc, CpuEngine(), bytes > 0 ? buffer->data() : nullptr);
+}
+
+dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops) {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  if (post_ops.len() > 0) attr.set_post_ops(post_ops);
+  return attr;
+}
+
+void AppendActivation(Activation activation, float leakyrelu_alpha, dnnl::post_ops* post_ops) {
+  using dnnl::algorithm;
+  switch (activation) {
+    case Activation::kNone:
+      return;
+    case Activation::kRelu:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
+      return;
+    case Activation::kRelu6:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_clip, 0.0f, 6.0f);
+      return;
+    case Activation::kElu:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_elu, 1.0f, 0.0f);
+      return;
+    case Activation::kLeakyRelu:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_relu, leakyrelu_alpha, 0.0f);
+      return;
+    case Activation::kTanh:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_tanh, 0.0f, 0.0f);
+      return;
+    case Activation::kSigmoid:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_logistic, 0.0f, 0.0f);
+      return;
+    case Activation::kGeluApproximate:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_gelu_tanh, 0.0f, 0.0f);
+      return;
+    case Activation::kGeluExact:
+      post_ops->append_eltwise(1.0f, algorithm::eltwise_gelu_erf, 0.0f, 0.0f);
+      return;
+  }
+}
+
+bool IsJitImplementation(absl::string_view impl_info) {
+  // "jit:...", "brgconv:...", "brg:..." (matmul), "brdgmm_dw:..." (depthwise via brgemm).
+  return absl::StrContains(impl_info, "jit") || absl::StrContains(impl_info, "brg") ||
+         absl::StrContains(impl_info, "brdgmm");
+}
+
+dnnl::memory Wrap(const dnnl::memory::desc& desc, const void* data) {
+  return dnnl::memory(desc, CpuEngine(), const_cast<void*>(data));
+}
+
+dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor) {
+  return Wrap(desc, tensor.raw_data());
+}
+
+absl::Status Guard(absl::string_view what, const std::function<void()>& fn) {
+  try {
+    fn();
+  } catch (const dnnl::error& e) {
+    return absl::InternalError(absl::StrCat(what, ": oneDNN: ", e.what()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& from,
+                                                      const void* data,
+                                                      const dnnl::memory::desc& to) {
+  std::shared_ptr<TensorBuffer> buffer = AllocateBuffer(std::max<size_t>(to.get_size(), 1));
+  if (from == to) {
+    std::memcpy(buffer->data(), data, to.get_size());
+    return buffer;
+  }
+  absl::Status status = Guard("reordering weights", [&] {
+    dnnl::memory src = Wrap(from, data);
+    dnnl::memory dst(to, CpuEngine(), buffer->data());
+    dnnl::reorder(src, dst).execute(ThreadStream(), src, dst);
+    ThreadStream().wait();
+  });
+  if (!status.ok()) return status;
+  return buffer;
+}
+
+absl::StatusOr<const void*> PackedWeights::Get(const dnnl::memory::desc& layout) {
+  absl::MutexLock lock(&mu_);
+  for (const Packed& p : packed_) {
+    if (p.desc == layout) return static_cast<const void*>(p.buffer->data());
+  }
+  auto buffer = Reorder(plain_, weights_.raw_data(), layout);
+  if (!buffer.ok()) return buffer.status();
+  packed_.push_back(Packed{layout, *buffer});
+  return static_cast<const void*>(packed_.back().buffer->data());
+}
+
+}  // namespace onednn
+}  // namespace savedserve

@@ -1,0 +1,130 @@
+// Plumbing shared by the oneDNN kernels (conv, depthwise, matmul, pooling).
+//
+// Threads: Debian's oneDNN 2.6 is built with the OpenMP runtime and has no
+// set_max_threads API; it sizes its parallel regions from omp_get_max_threads() of the
+// calling thread, both when a primitive is created (work split) and when it runs. So every
+// kernel calls UseThreads(pool) first: it sets the calling thread's OpenMP team size to the
+// session pool's num_threads (per-thread ICV, so concurrent requests do not interfere), and
+// the thread count is part of every primitive cache key.
+//
+// Concurrency: a primitive is immutable and may run from many threads at once provided each
+// run has its own memory objects and scratchpad. Kernels therefore build primitives with
+// scratchpad_mode::user, wrap tensors in fresh dnnl::memory objects per call, and take the
+// scratchpad from a thread-local buffer (Scratchpad()). Caches below are mutex-guarded.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "base/thread_pool.h"
+#include "kernels/ops/fused_epilogue.h"
+#include "oneapi/dnnl/dnnl.hpp"
+#include "tensor/tensor.h"
+
+namespace savedserve {
+namespace onednn {
+
+// Implemented by every oneDNN kernel so tests and tools can see which implementation
+// oneDNN chose (e.g. "brgconv:avx512_core", or "ref:any" when it fell back to a slow one).
+class Introspectable {
+ public:
+  virtual ~Introspectable() = default;
+  virtual absl::StatusOr<std::string> Implementation(const std::vector<TensorShape>& inputs,
+                                                     int threads) const = 0;
+};
+
+// The process-wide CPU engine. Safe for concurrent use.
+const dnnl::engine& CpuEngine();
+// A stream for the calling thread (created on first use).
+dnnl::stream& ThreadStream();
+
+// Sets the calling thread's OpenMP team size to pool->num_threads() (all cores when pool is
+// null) and returns it.
+int UseThreads(const ThreadPool* pool);
+
+// Scratchpad memory for `pd`, backed by a thread-local buffer that grows as needed. Valid
+// until the next call on this thread.
+dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd);
+
+// Attributes every kernel uses: user scratchpad, plus `post_ops`.
+dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops = dnnl::post_ops());
+// Appends the eltwise post-op for `activation` (nothing for kNone).
+void AppendActivation(Activation activation, float leakyrelu_alpha, dnnl::post_ops* post_ops);
+
+// True when oneDNN picked a JIT / brgemm implementation rather than a reference one.
+bool IsJitImplementation(absl::string_view impl_info);
+
+// Wraps a tensor's data (oneDNN takes non-const pointers even for inputs it only reads).
+dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor);
+dnnl::memory Wrap(const dnnl::memory::desc& desc, const void* data);
+
+// Runs `fn`, turning oneDNN's exceptions into an Internal status prefixed with `what`.
+absl::Status Guard(absl::string_view what, const std::function<void()>& fn);
+
+// Packed copies of one constant weight tensor, one per layout a primitive asked for
+// (usually exactly one). Reorders happen once, on first request of a layout, under a lock;
+// the returned pointer stays valid for the object's lifetime. Safe for concurrent use.
+class PackedWeights {
+ public:
+  // `plain` describes `weights`' own layout. The tensor is kept (shared, not copied).
+  PackedWeights(Tensor weights, dnnl::memory::desc plain)
+      : weights_(std::move(weights)), plain_(std::move(plain)) {}
+
+  const dnnl::memory::desc& plain_desc() const { return plain_; }
+  absl::StatusOr<const void*> Get(const dnnl::memory::desc& layout);
+
+ private:
+  struct Packed {
+    dnnl::memory::desc desc;
+    std::shared_ptr<TensorBuffer> buffer;
+  };
+  const Tensor weights_;
+  const dnnl::memory::desc plain_;
+  absl::Mutex mu_;
+  std::vector<Packed> packed_ ABSL_GUARDED_BY(mu_);
+};
+
+// Reorders `data` in layout `from` into a new buffer in layout `to` (per-call packing of
+// non-constant weights).
+absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& from,
+                                                      const void* data,
+                                                      const dnnl::memory::desc& to);
+
+// Per-shape plans (primitive + whatever the kernel derives from the shape), created on first
+// use of a key and then shared. Creation runs outside the lock; if two threads race, one
+// result is kept. Safe for concurrent use.
+template <typename Plan>
+class PlanCache {
+ public:
+  using Key = std::vector<int64_t>;
+
+  absl::StatusOr<std::shared_ptr<const Plan>> GetOrCreate(
+      const Key& key, const std::function<absl::StatusOr<std::shared_ptr<const Plan>>()>& make) {
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = plans_.find(key);
+      if (it != plans_.end()) return it->second;
+    }
+    auto plan = make();
+    if (!plan.ok()) return plan.status();
+    absl::MutexLock lock(&mu_);
+    auto [it, inserted] = plans_.emplace(key, *std::move(plan));
+    return it->second;
+  }
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<Key, std::shared_ptr<const Plan>> plans_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace onednn
+}  // namespace savedserve

@@ -1,0 +1,114 @@
+// oneDNN kernels for MaxPool and AvgPool on NHWC float32 (oneDNN's JIT pooling runs NHWC
+// directly). AvgPool uses pooling_avg_exclude_padding, which is TF's SAME rule. Primitives
+// are cached per (input shape, threads); shapes oneDNN rejects run the reference core.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "kernels/cpu/onednn_util.h"
+#include "kernels/ops/pooling.h"
+#include "kernels/registry.h"
+
+namespace savedserve {
+namespace {
+
+using dnnl::memory;
+using Tag = dnnl::memory::format_tag;
+constexpr auto kF32 = dnnl::memory::data_type::f32;
+
+class OneDnnPoolKernel final : public OpKernel, public onednn::Introspectable {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c,
+                                                          bool average) {
+    ASSIGN_OR_RETURN(PoolSpec spec, PoolSpec::Parse(c, average));
+    return std::unique_ptr<OpKernel>(new OneDnnPoolKernel(spec));
+  }
+
+  absl::Status Compute(KernelContext& ctx) const override {
+    const int threads = onednn::UseThreads(ctx.thread_pool());
+    ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
+    if (input.dtype() != tensorflow::DT_FLOAT) return ctx.Error("input must be float32");
+    auto plan_or = GetPlan(input.shape(), threads);
+    if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
+    const Plan& plan = **plan_or;
+    Tensor* output = ctx.allocate_output(0, tensorflow::DT_FLOAT, plan.geometry.output_shape());
+    if (output->num_elements() == 0) return absl::OkStatus();
+    if (!plan.primitive) {
+      if (spec_.average) {
+        ReferenceAvgPoolCore(plan.geometry, input.data<float>(), output->data<float>(),
+                             ctx.thread_pool());
+      } else {
+        ReferenceMaxPoolCore(plan.geometry, input.data<float>(), output->data<float>(),
+                             ctx.thread_pool());
+      }
+      return absl::OkStatus();
+    }
+    return onednn::Guard(ctx.node().name(), [&] {
+      plan.primitive->execute(onednn::ThreadStream(),
+                              {{DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), input)},
+                               {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *output)},
+                               {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}});
+      onednn::ThreadStream().wait();
+    });
+  }
+
+  absl::StatusOr<std::string> Implementation(const std::vector<TensorShape>& inputs,
+                                             int threads) const override {
+    if (inputs.empty()) return absl::InvalidArgumentError("need the input shape");
+    ASSIGN_OR_RETURN(auto plan, GetPlan(inputs[0], threads));
+    return plan->primitive ? plan->impl : std::string("savedserve reference");
+  }
+
+ private:
+  struct Plan {
+    WindowGeometry geometry;
+    dnnl::pooling_forward::primitive_desc pd;
+    std::optional<dnnl::pooling_forward> primitive;  // empty: use the reference core
+    std::string impl;
+  };
+
+  explicit OneDnnPoolKernel(PoolSpec spec) : spec_(spec) {}
+
+  absl::StatusOr<std::shared_ptr<const Plan>> GetPlan(const TensorShape& input, int threads) const {
+    std::vector<int64_t> key = input.dims();
+    key.push_back(threads);
+    return plans_.GetOrCreate(key, [&]() -> absl::StatusOr<std::shared_ptr<const Plan>> {
+      auto plan = std::make_shared<Plan>();
+      ASSIGN_OR_RETURN(plan->geometry, spec_.Geometry(input));
+      const WindowGeometry& g = plan->geometry;
+      if (g.batch * g.out_h * g.out_w * g.out_c == 0) {
+        return std::shared_ptr<const Plan>(std::move(plan));
+      }
+      absl::Status status = onednn::Guard("creating pooling", [&] {
+        dnnl::pooling_forward::desc desc(
+            dnnl::prop_kind::forward_inference,
+            spec_.average ? dnnl::algorithm::pooling_avg_exclude_padding
+                          : dnnl::algorithm::pooling_max,
+            memory::desc({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc),
+            memory::desc({g.batch, g.out_c, g.out_h, g.out_w}, kF32, Tag::nhwc),
+            {g.stride_h, g.stride_w}, {g.window_h, g.window_w}, {g.pad_top, g.pad_left},
+            {g.pad_bottom, g.pad_right});
+        plan->pd =
+            dnnl::pooling_forward::primitive_desc(desc, onednn::MakeAttr(), onednn::CpuEngine());
+        plan->primitive.emplace(plan->pd);
+        plan->impl = plan->pd.impl_info_str();
+      });
+      if (!status.ok()) plan->primitive.reset();  // run the reference core instead
+      return std::shared_ptr<const Plan>(std::move(plan));
+    });
+  }
+
+  const PoolSpec spec_;
+  mutable onednn::PlanCache<Plan> plans_;
+};
+
+}  // namespace
+
+SS_REGISTER_KERNEL("MaxPool", kOptimized,
+                   [](const KernelConstruction& c) { return OneDnnPoolKernel::Create(c, false); });
+SS_REGISTER_KERNEL("AvgPool", kOptimized,
+                   [](const KernelConstruction& c) { return OneDnnPoolKernel::Create(c, true); });
+
+}  // namespace savedserve

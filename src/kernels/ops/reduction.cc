@@ -1,0 +1,106 @@
+// Reductions Sum, Mean and Max over the axes given by the `reduction_indices` input
+// (int32 or int64, scalar or vector, negative axes count from the end), with the
+// `keep_dims` attribute. Reference kernels for every real number type.
+//
+// Accumulation: float in double, half/bfloat16 in float, others in their own type
+// (integers wrap). Mean of integers truncates, as TF's. Max returns NaN when any reduced
+// element is NaN. Empty reductions give the identity: Sum 0, Max -inf (lowest for
+// integers), Mean NaN (0 for integers), as TF.
+// The vectorised float32 kernels are in cpu/reduction_simd.cc.
+#include <memory>
+#include <type_traits>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "base/status.h"
+#include "kernels/ops/array_util.h"
+#include "kernels/ops/dispatch.h"
+#include "kernels/ops/numeric.h"
+#include "kernels/ops/reduction_plan.h"
+#include "kernels/registry.h"
+
+namespace savedserve {
+namespace {
+
+enum class ReduceKind { kSum, kMean, kMax };
+
+template <typename T, ReduceKind K>
+class ReductionKernel : public OpKernel {
+ public:
+  ReductionKernel(DataType dtype, bool keep_dims) : dtype_(dtype), keep_dims_(keep_dims) {}
+
+  absl::Status Compute(KernelContext& ctx) const override {
+    ASSIGN_OR_RETURN(Tensor x, ctx.input(0));
+    ASSIGN_OR_RETURN(Tensor axes, ctx.input(1));
+    RETURN_IF_ERROR(CheckInputType(ctx, 0, x, dtype_));
+    if (axes.shape().rank() > 1) {
+      return ctx.Error(absl::StrCat("reduction_indices must be a scalar or vector, got shape ",
+                                    axes.shape().DebugString()));
+    }
+    ASSIGN_OR_RETURN(std::vector<int64_t> axis_values,
+                     ReadIndexValues(ctx, axes, "reduction_indices"));
+    absl::StatusOr<ReductionPlan> plan = ReductionPlan::Create(x.shape(), axis_values, keep_dims_);
+    if (!plan.ok()) return ctx.Error(plan.status().message());
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, dtype_, plan->output_shape()));
+    if (plan->output_size() == 0) return absl::OkStatus();
+    Reduce(*plan, x, out->data<T>());
+    return absl::OkStatus();
+  }
+
+  int64_t Flops(const std::vector<TensorShape>& shapes) const override {
+    return shapes.empty() ? 0 : shapes[0].num_elements();
+  }
+
+ private:
+  using M = MathType<T>;
+  // What elements are combined in.
+  using Acc = std::conditional_t<K != ReduceKind::kMax && std::is_same_v<M, float>, double, M>;
+
+  static void Reduce(const ReductionPlan& plan, const Tensor& x, T* out) {
+    std::vector<Acc> acc(plan.output_size(),
+                         K == ReduceKind::kMax ? LowestOrMinusInf<Acc>() : Acc{0});
+    if (x.num_elements() > 0) {
+      const T* in = x.data<T>();
+      plan.ForEachElement([&](int64_t i, int64_t o) {
+        const Acc v = static_cast<Acc>(ToMath(in[i]));
+        acc[o] = K == ReduceKind::kMax ? MaxPropagateNan(acc[o], v) : WrappingAdd(acc[o], v);
+      });
+    }
+    for (int64_t o = 0; o < plan.output_size(); ++o) {
+      Acc v = acc[o];
+      if constexpr (K == ReduceKind::kMean) v = Mean(v, plan.reduced_size());
+      out[o] = FromMath<T>(static_cast<M>(v));
+    }
+  }
+
+  static Acc Mean(Acc sum, int64_t count) {
+    if constexpr (std::is_integral_v<Acc>) {
+      return count == 0 ? Acc{0} : SafeDivide(sum, static_cast<Acc>(count));
+    } else {
+      return sum / static_cast<Acc>(count);  // 0 / 0 = NaN for an empty reduction
+    }
+  }
+
+  DataType dtype_;
+  bool keep_dims_;
+};
+
+template <ReduceKind K>
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateReductionKernel(const KernelConstruction& c) {
+  RETURN_IF_ERROR(CheckNumInputs(c, 2));
+  ASSIGN_OR_RETURN(DataType dtype, ResolveTypeAttr(c, "T", {0}));
+  ASSIGN_OR_RETURN(bool keep_dims, c.GetAttrOr<bool>("keep_dims", false));
+  std::unique_ptr<OpKernel> kernel;
+  VisitDType<NumberTypes>(dtype, [&](auto tag) {
+    kernel = std::make_unique<ReductionKernel<typename decltype(tag)::type, K>>(dtype, keep_dims);
+  });
+  if (kernel == nullptr) return c.Error(UnsupportedDTypeMessage<NumberTypes>(dtype));
+  return kernel;
+}
+
+SS_REGISTER_KERNEL("Sum", kReference, CreateReductionKernel<ReduceKind::kSum>);
+SS_REGISTER_KERNEL("Mean", kReference, CreateReductionKernel<ReduceKind::kMean>);
+SS_REGISTER_KERNEL("Max", kReference, CreateReductionKernel<ReduceKind::kMax>);
+
+}  // namespace
+}  // namespace savedserve

@@ -1,0 +1,56 @@
+// Process metrics in Prometheus' text exposition format: request counts and latencies by
+// model, version and API; load latencies and outcomes; versions loaded per model.
+// Request metrics use TF Serving's names and labels (":tensorflow:serving:request_count"
+// {model_name, status}, ":tensorflow:serving:request_latency"{model_name, API, entrypoint},
+// microseconds, successful requests only); the rest are ":savedserve:..." (see metrics.cc).
+// Safe for concurrent use; recording is cheap (one mutex, no allocation on the hot path
+// once a label set has been seen).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+
+namespace savedserve {
+
+class Metrics {
+ public:
+  // api: "predict", "classify", "regress", "multi_inference", "metadata", "status".
+  // frontend: "grpc" or "rest".
+  void RecordRequest(const std::string& model, int64_t version, const std::string& api,
+                     const std::string& frontend, absl::StatusCode code, int64_t latency_us);
+  void RecordLoad(const std::string& model, int64_t version, bool ok, int64_t latency_us);
+  void SetLoadedVersions(const std::string& model, int count);
+  // The whole registry, with `# HELP` and `# TYPE` lines.
+  std::string PrometheusText() const;
+
+ private:
+  struct Histogram {
+    std::vector<int64_t> bucket_counts;  // per bucket, the last being +Inf; cumulated when rendered
+    int64_t count = 0;
+    double sum_us = 0;
+  };
+  static void Observe(Histogram& h, int64_t latency_us);
+
+  // std::less<> lets the hot path look keys up by reference, without building strings.
+  mutable absl::Mutex mu_;
+  // (model, version, api, frontend, code) -> count
+  std::map<std::tuple<std::string, int64_t, std::string, std::string, absl::StatusCode>, int64_t,
+           std::less<>>
+      requests_ ABSL_GUARDED_BY(mu_);
+  // (model, api, frontend) -> latency of successful requests, as TF Serving's request_latency
+  std::map<std::tuple<std::string, std::string, std::string>, Histogram, std::less<>>
+      request_latency_ ABSL_GUARDED_BY(mu_);
+  // (model, version, ok) -> load attempts
+  std::map<std::tuple<std::string, int64_t, bool>, int64_t, std::less<>> loads_
+      ABSL_GUARDED_BY(mu_);
+  std::map<std::string, Histogram, std::less<>> load_latency_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int, std::less<>> loaded_versions_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace savedserve
