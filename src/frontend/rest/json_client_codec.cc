@@ -15,8 +15,7 @@ namespace {
 using rapidjson::Value;
 
 StringEncoding InputStrings(const std::string& name) {
-  return absl::EndsWith(name, "_bytes") ? StringEncoding::kBase64
-                                        : StringEncoding::kBase64IfBinary;
+  return absl::EndsWith(name, "_bytes") ? StringEncoding::kBase64 : StringEncoding::kBase64IfBinary;
 }
 
 void WriteSignatureName(absl::string_view signature_name, JsonWriter* writer) {
@@ -29,9 +28,9 @@ absl::Status WriteRows(const std::map<std::string, Tensor>& inputs, JsonWriter* 
   int64_t batch = -1;
   for (const auto& [name, tensor] : inputs) {
     if (tensor.shape().rank() == 0 || (batch >= 0 && tensor.shape().dim(0) != batch)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "Row format needs every input to have the same first dimension; input '", name,
-          "' has shape ", tensor.shape().DebugString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Row format needs every input to have the same first dimension; input '",
+                       name, "' has shape ", tensor.shape().DebugString()));
     }
     batch = tensor.shape().dim(0);
   }
@@ -218,8 +217,8 @@ absl::StatusOr<std::map<std::string, Tensor>> ParseJsonPredictResponse(
   return absl::InvalidArgumentError("Response has neither 'predictions' nor 'outputs'");
 }
 
-absl::StatusOr<std::string> MakeJsonClassifyRegressRequest(
-    const tensorflow::serving::Input& input, absl::string_view signature_name) {
+absl::StatusOr<std::string> MakeJsonClassifyRegressRequest(const tensorflow::serving::Input& input,
+                                                           absl::string_view signature_name) {
   rapidjson::StringBuffer buffer;
   JsonWriter writer(buffer);
   writer.SetFormatOptions(rapidjson::kFormatSingleLineArray);

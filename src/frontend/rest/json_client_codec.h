@@ -37,8 +37,8 @@ absl::StatusOr<std::map<std::string, Tensor>> ParseJsonPredictResponse(
 
 // A classify/regress body from the examples of `input` (ExampleList or
 // ExampleListWithContext): {"signature_name", "context", "examples"}.
-absl::StatusOr<std::string> MakeJsonClassifyRegressRequest(
-    const tensorflow::serving::Input& input, absl::string_view signature_name = "");
+absl::StatusOr<std::string> MakeJsonClassifyRegressRequest(const tensorflow::serving::Input& input,
+                                                           absl::string_view signature_name = "");
 
 absl::StatusOr<tensorflow::serving::ClassificationResult> ParseJsonClassificationResult(
     absl::string_view json);

@@ -21,24 +21,24 @@ TensorInfoMap InfosOf(const std::map<std::string, Tensor>& tensors) {
 }
 
 // Client body -> server parser -> the same tensors.
-void ExpectRequestRoundTrip(const std::map<std::string, Tensor>& inputs,
-                            JsonPredictFormat format) {
+void ExpectRequestRoundTrip(const std::map<std::string, Tensor>& inputs, JsonPredictFormat format) {
   auto json = MakeJsonPredictRequest(inputs, format, "sig");
   ASSERT_TRUE(json.ok()) << json.status();
   tensorflow::serving::PredictRequest request;
   JsonPredictFormat parsed_format;
   const TensorInfoMap infos = InfosOf(inputs);
   const absl::Status status = FillPredictRequestFromJson(
-      *json, [&](const std::string&) -> absl::StatusOr<TensorInfoMap> { return infos; },
-      &request, &parsed_format);
+      *json, [&](const std::string&) -> absl::StatusOr<TensorInfoMap> { return infos; }, &request,
+      &parsed_format);
   ASSERT_TRUE(status.ok()) << status << "\n" << *json;
   EXPECT_EQ(parsed_format, format);
   EXPECT_EQ(request.model_spec().signature_name(), "sig");
   for (const auto& [name, tensor] : inputs) {
     auto parsed = TensorFromProto(request.inputs().at(name.empty() ? infos.begin()->first : name));
     ASSERT_TRUE(parsed.ok());
-    EXPECT_TRUE(parsed->Identical(tensor)) << name << ": " << parsed->DebugString() << " vs "
-                                           << tensor.DebugString() << "\n" << *json;
+    EXPECT_TRUE(parsed->Identical(tensor))
+        << name << ": " << parsed->DebugString() << " vs " << tensor.DebugString() << "\n"
+        << *json;
   }
 }
 
@@ -58,22 +58,23 @@ TEST(JsonClientCodecTest, PredictRequestsRoundTrip) {
 }
 
 TEST(JsonClientCodecTest, PredictRequestShapes) {
-  EXPECT_TRUE(JsonEquals(*MakeJsonPredictRequest({{"x", MakeTensor<float>({1, 2, 5}, {3})}},
-                                                 JsonPredictFormat::kRow),
-                         R"({"instances": [1.0, 2.0, 5.0]})"));
-  EXPECT_TRUE(JsonEquals(*MakeJsonPredictRequest({{"", MakeTensor<float>({2, 3}, {2})}},
-                                                 JsonPredictFormat::kColumnar),
-                         R"({"inputs": [2.0, 3.0]})"));
-  EXPECT_THAT(MakeJsonPredictRequest({{"a", MakeTensor<float>({1, 2}, {2})},
-                                      {"b", MakeTensor<float>({1}, {1})}},
-                                     JsonPredictFormat::kRow)
+  EXPECT_TRUE(JsonEquals(
+      *MakeJsonPredictRequest({{"x", MakeTensor<float>({1, 2, 5}, {3})}}, JsonPredictFormat::kRow),
+      R"({"instances": [1.0, 2.0, 5.0]})"));
+  EXPECT_TRUE(JsonEquals(
+      *MakeJsonPredictRequest({{"", MakeTensor<float>({2, 3}, {2})}}, JsonPredictFormat::kColumnar),
+      R"({"inputs": [2.0, 3.0]})"));
+  EXPECT_THAT(MakeJsonPredictRequest(
+                  {{"a", MakeTensor<float>({1, 2}, {2})}, {"b", MakeTensor<float>({1}, {1})}},
+                  JsonPredictFormat::kRow)
                   .status()
                   .message(),
               HasSubstr("same first dimension"));
 }
 
 TEST(JsonClientCodecTest, PredictResponsesParse) {
-  auto single = ParseJsonPredictResponse(R"({"predictions": [[2.5], [3.0]]})", {{"y", tensorflow::DT_FLOAT}});
+  auto single =
+      ParseJsonPredictResponse(R"({"predictions": [[2.5], [3.0]]})", {{"y", tensorflow::DT_FLOAT}});
   ASSERT_TRUE(single.ok()) << single.status();
   EXPECT_TRUE(single->at("y").Identical(MakeTensor<float>({2.5, 3}, {2, 1})));
 
@@ -88,8 +89,8 @@ TEST(JsonClientCodecTest, PredictResponsesParse) {
   EXPECT_EQ(rows->at("scores").shape(), (TensorShape{2, 2}));
   EXPECT_EQ(rows->at("scores").dtype(), tensorflow::DT_FLOAT);
   EXPECT_TRUE(rows->at("label").Identical(MakeTensor<std::string>({"cat", "dog"}, {2})));
-  EXPECT_TRUE(rows->at("raw_bytes").Identical(
-      MakeTensor<std::string>({std::string("\0\1", 2), "\2"}, {2})));
+  EXPECT_TRUE(rows->at("raw_bytes")
+                  .Identical(MakeTensor<std::string>({std::string("\0\1", 2), "\2"}, {2})));
   EXPECT_TRUE(rows->at("ok").Identical(MakeTensor<bool>({true, false}, {2})));
 
   EXPECT_THAT(ParseJsonPredictResponse(R"({"nothing": 1})").status().message(),
@@ -135,11 +136,13 @@ TEST(JsonClientCodecTest, ClassifyRequestsRoundTrip) {
   ASSERT_TRUE(FillClassificationRequestFromJson(*json, &request).ok()) << *json;
   EXPECT_EQ(request.model_spec().signature_name(), "classify_x_to_y");
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(request.input(), input))
-      << request.input().DebugString() << "\n" << *json;
+      << request.input().DebugString() << "\n"
+      << *json;
 }
 
 TEST(JsonClientCodecTest, ResultsAndErrorsParse) {
-  auto classes = ParseJsonClassificationResult(R"({"results": [[["", 3.0]], [["a", 0.5], ["b", 1]]]})");
+  auto classes =
+      ParseJsonClassificationResult(R"({"results": [[["", 3.0]], [["a", 0.5], ["b", 1]]]})");
   ASSERT_TRUE(classes.ok()) << classes.status();
   ASSERT_EQ(classes->classifications_size(), 2);
   EXPECT_EQ(classes->classifications(1).classes(0).label(), "a");
@@ -150,8 +153,7 @@ TEST(JsonClientCodecTest, ResultsAndErrorsParse) {
   ASSERT_EQ(values->regressions_size(), 3);
   EXPECT_EQ(values->regressions(1).value(), std::numeric_limits<float>::infinity());
 
-  EXPECT_EQ(ParseJsonErrorMessage(MakeJsonFromStatus(absl::NotFoundError("a \"b\""))),
-            "a \"b\"");
+  EXPECT_EQ(ParseJsonErrorMessage(MakeJsonFromStatus(absl::NotFoundError("a \"b\""))), "a \"b\"");
   EXPECT_EQ(ParseJsonErrorMessage("{}"), std::nullopt);
   EXPECT_EQ(ParseJsonErrorMessage("<html>"), std::nullopt);
 }

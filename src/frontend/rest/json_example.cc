@@ -55,11 +55,11 @@ absl::Status AddNumberToFeature(const Value& value, const std::string& name, Fea
       return IncompatibleKindError(name, *feature);
     }
     const double d = value.GetDouble();
-    if (std::isfinite(d) && (d > std::numeric_limits<float>::max() ||
-                             d < std::numeric_limits<float>::lowest())) {
-      return absl::InvalidArgumentError(absl::StrCat("Cannot convert JSON value: ",
-                                                     JsonValueToString(value),
-                                                     " to float without loss of precision."));
+    if (std::isfinite(d) &&
+        (d > std::numeric_limits<float>::max() || d < std::numeric_limits<float>::lowest())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Cannot convert JSON value: ", JsonValueToString(value),
+                       " to float without loss of precision."));
     }
     feature->mutable_float_list()->add_value(value.GetFloat());
     return absl::OkStatus();
@@ -159,8 +159,8 @@ absl::Status FillClassifyRegressRequestFromJson(absl::string_view json, Request*
 
 }  // namespace
 
-absl::Status FillClassificationRequestFromJson(absl::string_view json,
-                                               tensorflow::serving::ClassificationRequest* request) {
+absl::Status FillClassificationRequestFromJson(
+    absl::string_view json, tensorflow::serving::ClassificationRequest* request) {
   return FillClassifyRegressRequestFromJson(json, request);
 }
 

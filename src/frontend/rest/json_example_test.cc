@@ -13,9 +13,9 @@
 namespace savedserve {
 namespace {
 
-using ::testing::HasSubstr;
 using tensorflow::serving::ClassificationRequest;
 using tensorflow::serving::RegressionRequest;
+using ::testing::HasSubstr;
 
 template <typename Message>
 Message FromText(const std::string& text) {
@@ -49,18 +49,36 @@ TEST(JsonExampleTest, ExamplesBecomeExampleList) {
                   .ok());
   EXPECT_EQ(request.model_spec().signature_name(), "classify_x_to_y");
   EXPECT_TRUE(ProtoEquals(request.input(), FromText<tensorflow::serving::Input>(R"pb(
-    example_list {
-      examples {
-        features {
-          feature { key: "x" value { float_list { value: 20 } } }
-          feature { key: "n" value { int64_list { value: 3 } } }
-          feature { key: "flag" value { int64_list { value: 1 } } }
-          feature { key: "s" value { bytes_list { value: "seaside" } } }
-          feature { key: "list" value { float_list { value: [ 1.5, 2 ] } } }
-          feature { key: "ints" value { int64_list { value: [ 1, 2, 0 ] } } }
-        }
-      }
-    })pb")));
+                            example_list {
+                              examples {
+                                features {
+                                  feature {
+                                    key: "x"
+                                    value { float_list { value: 20 } }
+                                  }
+                                  feature {
+                                    key: "n"
+                                    value { int64_list { value: 3 } }
+                                  }
+                                  feature {
+                                    key: "flag"
+                                    value { int64_list { value: 1 } }
+                                  }
+                                  feature {
+                                    key: "s"
+                                    value { bytes_list { value: "seaside" } }
+                                  }
+                                  feature {
+                                    key: "list"
+                                    value { float_list { value: [ 1.5, 2 ] } }
+                                  }
+                                  feature {
+                                    key: "ints"
+                                    value { int64_list { value: [ 1, 2, 0 ] } }
+                                  }
+                                }
+                              }
+                            })pb")));
 }
 
 TEST(JsonExampleTest, ContextGivesExampleListWithContext) {
@@ -71,11 +89,32 @@ TEST(JsonExampleTest, ContextGivesExampleListWithContext) {
                                             &request)
                   .ok());
   EXPECT_TRUE(ProtoEquals(request.input(), FromText<tensorflow::serving::Input>(R"pb(
-    example_list_with_context {
-      context { features { feature { key: "country" value { bytes_list { value: "FR" } } } } }
-      examples { features { feature { key: "x" value { float_list { value: 1 } } } } }
-      examples { features { feature { key: "x" value { float_list { value: 2 } } } } }
-    })pb")));
+                            example_list_with_context {
+                              context {
+                                features {
+                                  feature {
+                                    key: "country"
+                                    value { bytes_list { value: "FR" } }
+                                  }
+                                }
+                              }
+                              examples {
+                                features {
+                                  feature {
+                                    key: "x"
+                                    value { float_list { value: 1 } }
+                                  }
+                                }
+                              }
+                              examples {
+                                features {
+                                  feature {
+                                    key: "x"
+                                    value { float_list { value: 2 } }
+                                  }
+                                }
+                              }
+                            })pb")));
 }
 
 TEST(JsonExampleTest, Base64FeaturesFromTheGuide) {
@@ -138,8 +177,14 @@ TEST(JsonExampleTest, ClassificationResults) {
   EXPECT_THAT(*json, HasSubstr("[[\"\", 12.0]]"));
 
   result = FromText<tensorflow::serving::ClassificationResult>(R"pb(
-    classifications { classes { label: "cat" score: 0.75 } classes { label: "dog" score: 0.25 } }
-    classifications { classes { label: "cat" score: 0.5 } classes { label: "dog" score: 0.5 } }
+    classifications {
+      classes { label: "cat" score: 0.75 }
+      classes { label: "dog" score: 0.25 }
+    }
+    classifications {
+      classes { label: "cat" score: 0.5 }
+      classes { label: "dog" score: 0.5 }
+    }
   )pb");
   EXPECT_TRUE(JsonEquals(*MakeJsonFromClassificationResult(result),
                          R"({"results": [[["cat", 0.75], ["dog", 0.25]],

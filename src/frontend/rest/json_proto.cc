@@ -27,8 +27,8 @@ absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message,
   const auto status = google::protobuf::util::MessageToJsonString(
       message, &json, PrintOptions(preserve_proto_field_names));
   if (!status.ok()) {
-    return absl::InternalError(absl::StrCat("Failed to convert proto to json. Error: ",
-                                            status.ToString()));
+    return absl::InternalError(
+        absl::StrCat("Failed to convert proto to json. Error: ", status.ToString()));
   }
   return json;
 }
@@ -39,9 +39,8 @@ absl::Status FromJson(absl::string_view json, google::protobuf::Message* message
   const auto status = google::protobuf::util::JsonStringToMessage(
       google::protobuf::StringPiece(json.data(), json.size()), message, options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Failed to parse JSON into ", message->GetTypeName(), ": ",
-                     status.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Failed to parse JSON into ", message->GetTypeName(), ": ", status.ToString()));
   }
   return absl::OkStatus();
 }
@@ -74,8 +73,8 @@ absl::StatusOr<std::string> ModelMetadataToJson(
     return absl::InternalError("Failed to unpack 'Any' object to 'SignatureDefMap'.");
   }
   ASSIGN_OR_RETURN(const std::string signature_defs, ToJson(signatures, true));
-  return absl::StrCat("{\n\"model_spec\": ", model_spec, ",\n\"metadata\": {\"signature_def\": ",
-                      signature_defs, "}\n}\n");
+  return absl::StrCat("{\n\"model_spec\": ", model_spec,
+                      ",\n\"metadata\": {\"signature_def\": ", signature_defs, "}\n}\n");
 }
 
 absl::StatusOr<tensorflow::serving::GetModelStatusResponse> ModelStatusFromJson(

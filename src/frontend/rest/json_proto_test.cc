@@ -23,9 +23,12 @@ std::string ReadFile(const std::string& path) {
 
 TEST(JsonProtoTest, ModelStatusMatchesTheDocumentedBody) {
   GetModelStatusResponse response;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"pb(model_version_status { version: 123 state: AVAILABLE status { error_code: OK } })pb",
-      &response));
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(model_version_status {
+                                                                   version: 123
+                                                                   state: AVAILABLE
+                                                                   status { error_code: OK }
+                                                                 })pb",
+                                                            &response));
   auto json = ModelStatusToJson(response);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_TRUE(JsonEquals(*json, R"({
@@ -61,8 +64,8 @@ TEST(JsonProtoTest, ModelStatusErrorCodesPrintByName) {
 // read each expected body, rebuild the response proto from it, print it again.
 TEST(JsonProtoTest, MetadataRoundTripsTheTestdataBodies) {
   SS_REQUIRE_TESTDATA();
-  for (const char* name :
-       {"saved_model_half_plus_two_2_versions_metadata.json", "half_plus_two_model_metadata.json"}) {
+  for (const char* name : {"saved_model_half_plus_two_2_versions_metadata.json",
+                           "half_plus_two_model_metadata.json"}) {
     const std::string expected = ReadFile(testdata + "/serving/" + name);
     ASSERT_FALSE(expected.empty()) << name;
     auto response = ModelMetadataFromJson(expected);

@@ -1,4 +1,6 @@
 // JSON predict request -> PredictRequest inputs. Output writing is in json_tensor_output.cc.
+#include "frontend/rest/json_tensor.h"
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -8,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/status.h"
-#include "frontend/rest/json_tensor.h"
 #include "frontend/rest/json_util.h"
 
 namespace savedserve {
@@ -28,9 +29,9 @@ absl::Status TypeError(const Value& value, DataType dtype) {
 }
 
 absl::Status LossyDecimalError(const Value& value, absl::string_view target) {
-  return absl::InvalidArgumentError(absl::StrCat("Cannot convert JSON value: ",
-                                                 JsonValueToString(value), " to ", target,
-                                                 " without loss of precision."));
+  return absl::InvalidArgumentError(
+      absl::StrCat("Cannot convert JSON value: ", JsonValueToString(value), " to ", target,
+                   " without loss of precision."));
 }
 
 // False when a JSON number cannot be held by T without losing precision: an integer beyond
@@ -133,9 +134,8 @@ absl::Status FillTensorProto(const Value& value, int level, DataType dtype, int6
     }
     absl::Status status;
     if (value.IsObject()) {
-      status = dtype == tensorflow::DT_STRING
-                   ? DecodeBase64Object(value, tensor->add_string_val())
-                   : TypeError(value, dtype);
+      status = dtype == tensorflow::DT_STRING ? DecodeBase64Object(value, tensor->add_string_val())
+                                              : TypeError(value, dtype);
     } else {
       status = AddValueToTensor(value, dtype, tensor);
     }
@@ -143,14 +143,14 @@ absl::Status FillTensorProto(const Value& value, int level, DataType dtype, int6
     return status;
   }
   if (level >= rank) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Encountered list at unexpected level: ", level, " expected < ", rank));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Encountered list at unexpected level: ", level, " expected < ", rank));
   }
   const int64_t expected = tensor->tensor_shape().dim(level).size();
   if (static_cast<int64_t>(value.Size()) != expected) {
-    return absl::InvalidArgumentError(absl::StrCat("Encountered list at unexpected size: ",
-                                                   value.Size(), " at level: ", level,
-                                                   " expected size: ", expected));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Encountered list at unexpected size: ", value.Size(), " at level: ", level,
+                     " expected size: ", expected));
   }
   for (const Value& element : value.GetArray()) {
     RETURN_IF_ERROR(FillTensorProto(element, level + 1, dtype, count, tensor));
@@ -165,8 +165,8 @@ struct RowShapes {
 };
 
 // Appends one row's value for input `name` to its tensor.
-absl::Status AddInstanceItem(const Value& item, const std::string& name,
-                             const TensorInfoMap& infos, RowShapes* rows, TensorProtoMap* tensors) {
+absl::Status AddInstanceItem(const Value& item, const std::string& name, const TensorInfoMap& infos,
+                             RowShapes* rows, TensorProtoMap* tensors) {
   const auto info = infos.find(name);
   if (info == infos.end()) {
     return absl::InvalidArgumentError(
@@ -184,9 +184,9 @@ absl::Status AddInstanceItem(const Value& item, const std::string& name,
     return absl::InvalidArgumentError(
         absl::StrCat("Expecting tensor size: ", known->second, " but got: ", size));
   } else if (!SameShape(rows->shapes[name], tensor.tensor_shape())) {
-    return absl::InvalidArgumentError(absl::StrCat("Expecting shape ",
-                                                   ShapeString(rows->shapes[name]),
-                                                   " but got: ", ShapeString(tensor.tensor_shape())));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Expecting shape ", ShapeString(rows->shapes[name]),
+                     " but got: ", ShapeString(tensor.tensor_shape())));
   }
   return absl::OkStatus();
 }
@@ -201,10 +201,9 @@ absl::Status AddObjectRow(const Value& row, int64_t index, const TensorInfoMap& 
     keys.insert(name);
     const absl::Status status = AddInstanceItem(member.value, name, infos, rows, tensors);
     if (!status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("Failed to process element: ", index,
-                                                     " key: ", name,
-                                                     " of 'instances' list. Error: ",
-                                                     status.ToString()));
+      return absl::InvalidArgumentError(
+          absl::StrCat("Failed to process element: ", index, " key: ", name,
+                       " of 'instances' list. Error: ", status.ToString()));
     }
   }
   std::set<std::string> names;
@@ -233,21 +232,20 @@ absl::Status FillFromInstances(const Value& instances, const TensorInfoMap& info
   for (const Value& row : instances.GetArray()) {
     if (objects) {
       if (!IsRowObject(row)) {
-        return absl::InvalidArgumentError(absl::StrCat("Expecting object but got list at item ",
-                                                       count, " of input list"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Expecting object but got list at item ", count, " of input list"));
       }
       RETURN_IF_ERROR(AddObjectRow(row, count, infos, &rows, tensors));
     } else {
       if (IsRowObject(row)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "Expecting value/list but got object at item ", count, " of input list"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Expecting value/list but got object at item ", count, " of input list"));
       }
-      const absl::Status status =
-          AddInstanceItem(row, infos.begin()->first, infos, &rows, tensors);
+      const absl::Status status = AddInstanceItem(row, infos.begin()->first, infos, &rows, tensors);
       if (!status.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("Failed to process element: ", count,
-                                                       " of 'instances' list. Error: ",
-                                                       status.ToString()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("Failed to process element: ", count,
+                         " of 'instances' list. Error: ", status.ToString()));
       }
     }
     ++count;
@@ -275,8 +273,8 @@ absl::Status FillFromInputs(const Value& inputs, const TensorInfoMap& infos,
     return JsonValueToTensorProto(inputs, info.dtype(), &(*tensors)[name]);
   }
   for (const auto& [name, info] : infos) {
-    const auto item = inputs.FindMember(
-        rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+    const auto item =
+        inputs.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
     if (item == inputs.MemberEnd()) {
       return absl::InvalidArgumentError(
           absl::StrCat("Missing named input: ", name, " in 'inputs' object."));
@@ -312,8 +310,9 @@ absl::Status FillPredictRequestFromJson(absl::string_view json, const InputInfoL
   const auto instances = doc.FindMember(kInstancesKey);
   const auto inputs = doc.FindMember(kInputsKey);
   if (instances != doc.MemberEnd() && inputs != doc.MemberEnd()) {
-    return JsonFormatError(doc, "Not formatted correctly expecting only one of 'inputs' or "
-                                "'instances' keys to exist");
+    return JsonFormatError(doc,
+                           "Not formatted correctly expecting only one of 'inputs' or "
+                           "'instances' keys to exist");
   }
   if (instances != doc.MemberEnd()) {
     if (!instances->value.IsArray()) {

@@ -32,8 +32,8 @@ absl::StatusOr<std::vector<NamedOutput>> DecodeOutputs(const TensorProtoMap& out
     ASSIGN_OR_RETURN(Tensor tensor, TensorFromProto(proto));
     const bool as_bytes =
         tensor.dtype() == tensorflow::DT_STRING && absl::EndsWith(name, kBytesSuffix);
-    decoded.push_back({name, std::move(tensor),
-                       as_bytes ? StringEncoding::kBase64 : StringEncoding::kPlain});
+    decoded.push_back(
+        {name, std::move(tensor), as_bytes ? StringEncoding::kBase64 : StringEncoding::kPlain});
   }
   std::sort(decoded.begin(), decoded.end(),
             [](const NamedOutput& a, const NamedOutput& b) { return a.name < b.name; });

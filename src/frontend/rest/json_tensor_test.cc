@@ -13,8 +13,8 @@
 namespace savedserve {
 namespace {
 
-using ::testing::HasSubstr;
 using tensorflow::serving::PredictRequest;
+using ::testing::HasSubstr;
 
 TensorInfoMap Infos(std::initializer_list<std::pair<const char*, DataType>> inputs) {
   TensorInfoMap infos;
@@ -124,10 +124,9 @@ TEST(JsonPredictRequestTest, RowFormatWithNamedInputs) {
                    infos);
   ASSERT_TRUE(p.status.ok()) << p.status;
   EXPECT_TRUE(p.Input("tag").Identical(MakeTensor<std::string>({"foo", "bar"}, {2})));
-  EXPECT_TRUE(p.Input("signal").Identical(
-      MakeTensor<int32_t>({1, 2, 3, 4, 5, 3, 4, 1, 2, 5}, {2, 5})));
   EXPECT_TRUE(
-      p.Input("sensor").Identical(MakeTensor<float>({1, 2, 3, 4, 4, 5, 6, 8}, {2, 2, 2})));
+      p.Input("signal").Identical(MakeTensor<int32_t>({1, 2, 3, 4, 5, 3, 4, 1, 2, 5}, {2, 5})));
+  EXPECT_TRUE(p.Input("sensor").Identical(MakeTensor<float>({1, 2, 3, 4, 4, 5, 6, 8}, {2, 2, 2})));
 }
 
 TEST(JsonPredictRequestTest, RowFormatStringsAndBase64) {
@@ -191,8 +190,7 @@ TEST(JsonPredictRequestTest, ColumnarFormat) {
   EXPECT_EQ(p.format, JsonPredictFormat::kColumnar);
   EXPECT_EQ(p.request.inputs_size(), 3);
   EXPECT_TRUE(p.Input("tag").Identical(MakeTensor<std::string>({"foo", "bar"}, {2})));
-  EXPECT_TRUE(p.Input("sensor").Identical(
-      MakeTensor<float>({1, 2, 3, 4, 4, 5, 6, 8}, {2, 2, 2})));
+  EXPECT_TRUE(p.Input("sensor").Identical(MakeTensor<float>({1, 2, 3, 4, 4, 5, 6, 8}, {2, 2, 2})));
 }
 
 TEST(JsonPredictRequestTest, ColumnarSingleInputAndScalars) {
@@ -243,14 +241,15 @@ TEST(JsonPredictRequestTest, DocumentErrors) {
 
 TEST(JsonPredictRequestTest, DeeplyNestedArraysAreRejectedWithoutRecursion) {
   for (int depth : {kMaxJsonDepth + 1, 100000}) {
-    const std::string json = absl::StrCat(R"({"instances": )", std::string(depth, '['),
-                                          std::string(depth, ']'), "}");
+    const std::string json =
+        absl::StrCat(R"({"instances": )", std::string(depth, '['), std::string(depth, ']'), "}");
     const absl::Status status = Parse(json, kX).status;
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
     EXPECT_THAT(status.message(), HasSubstr("nesting deeper than"));
   }
   // Brackets inside strings do not count.
-  const std::string quoted = absl::StrCat(R"({"instances": [")", std::string(100000, '['), R"("]})");
+  const std::string quoted =
+      absl::StrCat(R"({"instances": [")", std::string(100000, '['), R"("]})");
   EXPECT_TRUE(Parse(quoted, Infos({{"s", tensorflow::DT_STRING}})).status.ok());
   // Just under the limit parses, then fails on the tensor's rank, cleanly.
   const int ok_depth = kMaxJsonDepth - 1;
@@ -388,11 +387,12 @@ TEST(JsonPredictResponseTest, OtherDtypesAndNonFiniteValues) {
       JsonPredictFormat::kRow);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_THAT(*json, HasSubstr("[0.2, Infinity, 1.0, -Infinity, NaN"));
-  json = MakeJsonFromTensors(Outputs({{"b", MakeTensor<bool>({true, false}, {2})},
-                                      {"u", MakeTensor<uint8_t>({255, 0}, {2})},
-                                      {"h", MakeTensor<Half>({FloatToHalf(1.5f), FloatToHalf(2)}, {2})},
-                                      {"l", MakeTensor<int64_t>({-(int64_t{1} << 40), 3}, {2})}}),
-                             JsonPredictFormat::kRow);
+  json = MakeJsonFromTensors(
+      Outputs({{"b", MakeTensor<bool>({true, false}, {2})},
+               {"u", MakeTensor<uint8_t>({255, 0}, {2})},
+               {"h", MakeTensor<Half>({FloatToHalf(1.5f), FloatToHalf(2)}, {2})},
+               {"l", MakeTensor<int64_t>({-(int64_t{1} << 40), 3}, {2})}}),
+      JsonPredictFormat::kRow);
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_TRUE(JsonEquals(*json, R"({"predictions": [
       {"b": true, "u": 255, "h": 1.5, "l": -1099511627776},
@@ -400,11 +400,11 @@ TEST(JsonPredictResponseTest, OtherDtypesAndNonFiniteValues) {
 }
 
 TEST(JsonPredictResponseTest, RowFormatNeedsABatchDimension) {
-  EXPECT_THAT(MakeJsonFromTensors(Outputs({{"s", Tensor::Scalar<float>(1)}}),
-                                  JsonPredictFormat::kRow)
-                  .status()
-                  .message(),
-              HasSubstr("Tensor name: s has no shape information"));
+  EXPECT_THAT(
+      MakeJsonFromTensors(Outputs({{"s", Tensor::Scalar<float>(1)}}), JsonPredictFormat::kRow)
+          .status()
+          .message(),
+      HasSubstr("Tensor name: s has no shape information"));
   EXPECT_THAT(MakeJsonFromTensors(Outputs({{"a", MakeTensor<float>({1, 2}, {2})},
                                            {"b", MakeTensor<float>({1, 2, 3}, {3})}}),
                                   JsonPredictFormat::kRow)
@@ -412,8 +412,8 @@ TEST(JsonPredictResponseTest, RowFormatNeedsABatchDimension) {
                   .message(),
               HasSubstr("has inconsistent batch size: 3 expecting: 2"));
   // Columnar allows a scalar.
-  auto json = MakeJsonFromTensors(Outputs({{"s", Tensor::Scalar<float>(1)}}),
-                                  JsonPredictFormat::kColumnar);
+  auto json =
+      MakeJsonFromTensors(Outputs({{"s", Tensor::Scalar<float>(1)}}), JsonPredictFormat::kColumnar);
   ASSERT_TRUE(json.ok());
   EXPECT_TRUE(JsonEquals(*json, R"({"outputs": 1.0})"));
   // A batch of 0.

@@ -19,8 +19,7 @@
 
 namespace savedserve {
 
-inline ::testing::AssertionResult JsonEquals(absl::string_view actual,
-                                             absl::string_view expected) {
+inline ::testing::AssertionResult JsonEquals(absl::string_view actual, absl::string_view expected) {
   constexpr unsigned kFlags = rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag;
   rapidjson::Document a, e;
   if (a.Parse<kFlags>(actual.data(), actual.size()).HasParseError()) {
@@ -32,8 +31,8 @@ inline ::testing::AssertionResult JsonEquals(absl::string_view actual,
     return ::testing::AssertionFailure() << "expected is not JSON: " << expected;
   }
   if (a != e) {
-    return ::testing::AssertionFailure() << "JSON differs.\nactual:   " << actual
-                                         << "\nexpected: " << expected;
+    return ::testing::AssertionFailure()
+           << "JSON differs.\nactual:   " << actual << "\nexpected: " << expected;
   }
   return ::testing::AssertionSuccess();
 }

@@ -108,8 +108,7 @@ bool IsPrintableUtf8(absl::string_view s) {
   return true;
 }
 
-absl::Status WriteElement(const Tensor& t, StringEncoding strings, int64_t i,
-                          JsonWriter* writer) {
+absl::Status WriteElement(const Tensor& t, StringEncoding strings, int64_t i, JsonWriter* writer) {
   bool ok = false;
   switch (t.dtype()) {
     case tensorflow::DT_FLOAT:
@@ -172,9 +171,9 @@ absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc) {
     return absl::InvalidArgumentError("JSON Parse error: The document is empty");
   }
   if (MaxNesting(json, kMaxJsonDepth) > kMaxJsonDepth) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("JSON Parse error: nesting deeper than ", kMaxJsonDepth,
-                     " levels of arrays/objects is not supported"));
+    return absl::InvalidArgumentError(absl::StrCat("JSON Parse error: nesting deeper than ",
+                                                   kMaxJsonDepth,
+                                                   " levels of arrays/objects is not supported"));
   }
   constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag |
                               rapidjson::kParseFullPrecisionFlag;
@@ -187,13 +186,12 @@ absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc) {
   return absl::OkStatus();
 }
 
-absl::Status FillSignatureName(const rapidjson::Value& doc,
-                               tensorflow::serving::ModelSpec* spec) {
+absl::Status FillSignatureName(const rapidjson::Value& doc, tensorflow::serving::ModelSpec* spec) {
   const auto it = doc.FindMember("signature_name");
   if (it == doc.MemberEnd()) return absl::OkStatus();
   if (!it->value.IsString()) {
-    return JsonFormatError(
-        doc, "not formatted correctly. 'signature_name' key must be a string value.");
+    return JsonFormatError(doc,
+                           "not formatted correctly. 'signature_name' key must be a string value.");
   }
   spec->set_signature_name(it->value.GetString(), it->value.GetStringLength());
   return absl::OkStatus();
@@ -267,8 +265,7 @@ absl::Status DecodeBase64Object(const rapidjson::Value& value, std::string* deco
     return JsonFormatError(value, "not formatted correctly for base64 data");
   }
   const rapidjson::Value& text = value.FindMember(kBase64Key)->value;
-  if (!absl::Base64Unescape(absl::string_view(text.GetString(), text.GetStringLength()),
-                            decoded)) {
+  if (!absl::Base64Unescape(absl::string_view(text.GetString(), text.GetStringLength()), decoded)) {
     return absl::InvalidArgumentError("Unable to base64 decode");
   }
   return absl::OkStatus();

@@ -24,9 +24,9 @@ constexpr char kDefaultSignature[] = "serving_default";
 struct ApiResult {
   absl::Status status;
   std::string body;
-  std::string api;             // metrics label; empty: not an API call
+  std::string api;  // metrics label; empty: not an API call
   std::string model;
-  int64_t version = 0;         // resolved version when known, else the requested one
+  int64_t version = 0;  // resolved version when known, else the requested one
 };
 
 void FillModelSpec(const ModelRoute& route, tfs::ModelSpec* spec) {
@@ -113,8 +113,8 @@ absl::Status ModelMetadata(const ModelRoute& route, const RestBackends& b, ApiRe
 }
 
 // Runs the /v1/ API call that `method` and `path` name, as TF Serving's ProcessRequest.
-absl::Status DispatchApi(absl::string_view method, absl::string_view path,
-                         absl::string_view body, const RestBackends& b, ApiResult* result) {
+absl::Status DispatchApi(absl::string_view method, absl::string_view path, absl::string_view body,
+                         const RestBackends& b, ApiResult* result) {
   const absl::Status malformed =
       absl::InvalidArgumentError(absl::StrCat("Malformed request: ", method, " ", path));
   std::optional<ModelRoute> route;

@@ -72,8 +72,8 @@ constexpr char kTwoVersions[] = "saved_model_half_plus_two_2_versions";
 
 TEST(RestHandlerModelTest, TfServingHandlerTestBodies) {
   SS_REQUIRE_TESTDATA();
-  auto serving = RealServing::Create(
-      testdata, {{kTwoVersions, kTwoVersions, "specific { versions: 123 }"}});
+  auto serving =
+      RealServing::Create(testdata, {{kTwoVersions, kTwoVersions, "specific { versions: 123 }"}});
   ASSERT_NE(serving, nullptr);
   ASSERT_TRUE(serving->core->AllModelsAvailable());
   const std::string model = absl::StrCat("/v1/models/", kTwoVersions);
@@ -105,9 +105,9 @@ TEST(RestHandlerModelTest, TfServingHandlerTestBodies) {
       serving->Call("POST", model + ":predict", R"({"instances": ["a", "b"]})");
   EXPECT_EQ(wrong.http_status, 400);
   EXPECT_THAT(wrong.body, HasSubstr("not of expected type: float"));
-  EXPECT_EQ(serving->Call("POST", model + "/versions/99:predict", R"({"instances": [1.0]})")
-                .http_status,
-            404);
+  EXPECT_EQ(
+      serving->Call("POST", model + "/versions/99:predict", R"({"instances": [1.0]})").http_status,
+      404);
 }
 
 TEST(RestHandlerModelTest, DefaultModelBodies) {
@@ -141,8 +141,7 @@ TEST(RestHandlerModelTest, Tf2ModelMetadata) {
   EXPECT_EQ(r.http_status, 200) << r.body;
   const std::string expected =
       ReadFile(testdata + "/serving/saved_model_half_plus_two_tf2_2_versions_metadata.json");
-  EXPECT_TRUE(
-      JsonEquals(WithoutMembers(r.body, "defaults"), WithoutMembers(expected, "defaults")));
+  EXPECT_TRUE(JsonEquals(WithoutMembers(r.body, "defaults"), WithoutMembers(expected, "defaults")));
   serving->ExpectOk("POST", absl::StrCat("/v1/models/", kTwoVersions, ":predict"),
                     R"({"instances": [1.0, 2.0, 5.0]})", R"({ "predictions": [2.5, 3.0, 4.5] })");
 }

@@ -22,8 +22,8 @@ class RestHandlerTest : public ::testing::Test {
     return HandleRestRequest(method, target, body, serving_.backends(), options_);
   }
   // The "error" message of a failed call, checking the status code and headers on the way.
-  std::string Error(absl::string_view method, absl::string_view target,
-                    absl::string_view body, int http_status) {
+  std::string Error(absl::string_view method, absl::string_view target, absl::string_view body,
+                    int http_status) {
     const RestResponse r = Call(method, target, body);
     EXPECT_EQ(r.http_status, http_status) << method << " " << target << ": " << r.body;
     EXPECT_THAT(r.headers, Contains(Pair("Content-Type", "application/json")));
@@ -39,8 +39,9 @@ class RestHandlerTest : public ::testing::Test {
                 absl::string_view expected_json) {
     const RestResponse r = Call(method, target, body);
     EXPECT_EQ(r.http_status, 200) << target << ": " << r.body;
-    EXPECT_EQ(r.headers, (std::vector<std::pair<std::string, std::string>>{
-                             {"Content-Type", "application/json"}}));
+    EXPECT_EQ(
+        r.headers,
+        (std::vector<std::pair<std::string, std::string>>{{"Content-Type", "application/json"}}));
     EXPECT_TRUE(JsonEquals(r.body, expected_json)) << target;
   }
 
@@ -80,8 +81,7 @@ TEST_F(RestHandlerTest, MissingNameAndBadVersion) {
 }
 
 TEST_F(RestHandlerTest, Predict) {
-  ExpectOk("POST", "/v1/models/half_plus_two:predict",
-           R"({"instances": [[1.0, 2.0], [3.0, 4.0]]})",
+  ExpectOk("POST", "/v1/models/half_plus_two:predict", R"({"instances": [[1.0, 2.0], [3.0, 4.0]]})",
            R"({ "predictions": [[3.5, 5.0], [6.5, 8.0]] })");  // latest: version 124, a = 1.5
   ExpectOk("POST", "/v1/models/half_plus_two/versions/123:predict", R"({"instances": [1.0, 2.0]})",
            R"({ "predictions": [2.5, 3.0] })");
@@ -94,18 +94,18 @@ TEST_F(RestHandlerTest, Predict) {
   ExpectOk("POST", "/v1/models/half_plus_two/labels/stable:predict",
            R"({"instances": [1.0, 2.0, 5.0]})", R"({ "predictions": [2.5, 3.0, 4.5] })");
   // Case-insensitive paths; query strings are ignored; %-escapes in names are decoded.
-  ExpectOk("POST", "/V1/Models/half_plus_two/VERSIONS/123:PREDICT?x=1",
-           R"({"instances": [1.0]})", R"({ "predictions": [2.5] })");
-  ExpectOk("POST", "/v1/models/half%5Fplus%5Ftwo/versions/123:predict",
-           R"({"instances": [1.0]})", R"({ "predictions": [2.5] })");
+  ExpectOk("POST", "/V1/Models/half_plus_two/VERSIONS/123:PREDICT?x=1", R"({"instances": [1.0]})",
+           R"({ "predictions": [2.5] })");
+  ExpectOk("POST", "/v1/models/half%5Fplus%5Ftwo/versions/123:predict", R"({"instances": [1.0]})",
+           R"({ "predictions": [2.5] })");
 }
 
 TEST_F(RestHandlerTest, PredictErrors) {
   EXPECT_EQ(Error("POST", "/v1/models/half:predict", R"({"instances": [1.0]})", 404),
             "Servable not found for request: Latest(half)");
-  EXPECT_EQ(Error("POST", "/v1/models/half_plus_two/versions/99:predict",
-                  R"({"instances": [1.0]})", 404),
-            "Servable not found for request: Specific(half_plus_two, 99)");
+  EXPECT_EQ(
+      Error("POST", "/v1/models/half_plus_two/versions/99:predict", R"({"instances": [1.0]})", 404),
+      "Servable not found for request: Specific(half_plus_two, 99)");
   EXPECT_EQ(Error("POST", "/v1/models/half_plus_two/labels/canary:predict",
                   R"({"instances": [1.0]})", 400),
             "Unrecognized servable version label: canary");
@@ -182,8 +182,7 @@ TEST_F(RestHandlerTest, HealthReadinessAndUnknownPaths) {
 
 TEST_F(RestHandlerTest, MonitoringAndMetrics) {
   options_.monitoring_path = "/monitoring/prometheus/metrics";
-  ASSERT_EQ(Call("POST", "/v1/models/half_plus_two:predict", R"({"instances": [1.0]})")
-                .http_status,
+  ASSERT_EQ(Call("POST", "/v1/models/half_plus_two:predict", R"({"instances": [1.0]})").http_status,
             200);
   Call("POST", "/v1/models/nope:predict", R"({"instances": [1.0]})");
   const RestResponse r = Call("GET", "/monitoring/prometheus/metrics");

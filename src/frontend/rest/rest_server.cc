@@ -2,20 +2,20 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
-#include <exception>
-#include <map>
-#include <optional>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
+#include <exception>
+#include <map>
+#include <optional>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -94,6 +94,9 @@ class RestServer::Impl {
   const int num_threads_;
   net::io_context ioc_;
   tcp::acceptor acceptor_;  // used on its strand only
+  // Keeps the threads in run() until Shutdown() is done: otherwise they could run out of
+  // work (and the context stop) while Shutdown still has Stop()s to post.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;
   bool started_ = false;  // Start/Shutdown callers only
 
@@ -112,7 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, RestServer::Impl* server)
       : stream_(std::move(socket)), server_(server) {}
-  ~Session() { fprintf(stderr, "DBG ~Session %p\n", (void*)this); server_->Unregister(this); }
+  ~Session() { server_->Unregister(this); }
 
   void Run() {
     net::dispatch(stream_.get_executor(),
@@ -159,10 +162,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void OnReadError(beast::error_code ec) {
     if (ec == http::error::body_limit) {
-      const absl::Status status = absl::InvalidArgumentError(absl::StrCat(
-          "Request body exceeds the limit of ", server_->max_body_bytes(), " bytes"));
-      RestResponse response{413, {{"Content-Type", "application/json"}},
-                            MakeJsonFromStatus(status)};
+      const absl::Status status = absl::InvalidArgumentError(
+          absl::StrCat("Request body exceeds the limit of ", server_->max_body_bytes(), " bytes"));
+      RestResponse response{
+          413, {{"Content-Type", "application/json"}}, MakeJsonFromStatus(status)};
       return Write(ToBeast(std::move(response), parser_->get().version(), false),
                    /*drain=*/true);
     }
@@ -174,11 +177,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) return OnReadError(ec);
     http::request<http::string_body> request = parser_->release();
     busy_ = true;
-    RestResponse response = server_->Handle(ToAbsl(request.method_string()),
-                                            ToAbsl(request.target()), request.body());
+    RestResponse response =
+        server_->Handle(ToAbsl(request.method_string()), ToAbsl(request.target()), request.body());
     if (server_->force_closed()) return CloseNow();
-    const bool keep_alive =
-        request.keep_alive() && !stop_requested_ && !server_->shutting_down();
+    const bool keep_alive = request.keep_alive() && !stop_requested_ && !server_->shutting_down();
     Write(ToBeast(std::move(response), request.version(), keep_alive), /*drain=*/false);
   }
 
@@ -231,7 +233,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;  // alive while being written
-  bool busy_ = false;            // a request is being answered
+  bool busy_ = false;                                          // a request is being answered
   bool stop_requested_ = false;  // Shutdown(): close after the current response
   bool draining_ = false;
   char drain_buffer_[16 << 10];
@@ -248,9 +250,8 @@ absl::StatusOr<int> RestServer::Impl::Listen() {
   }
   const tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
   auto fail = [&](absl::string_view what) {
-    return absl::UnavailableError(absl::StrCat("REST server: cannot ", what, " ",
-                                               options_.address, ":", options_.port, ": ",
-                                               ec.message()));
+    return absl::UnavailableError(absl::StrCat("REST server: cannot ", what, " ", options_.address,
+                                               ":", options_.port, ": ", ec.message()));
   };
   if (acceptor_.open(endpoint.protocol(), ec); ec) return fail("open");
   if (acceptor_.set_option(net::socket_base::reuse_address(true), ec); ec) return fail("set up");
@@ -261,6 +262,7 @@ absl::StatusOr<int> RestServer::Impl::Listen() {
 
 void RestServer::Impl::Start() {
   started_ = true;
+  work_.emplace(ioc_.get_executor());
   DoAccept();
   threads_.reserve(num_threads_);
   for (int i = 0; i < num_threads_; ++i) {
@@ -268,7 +270,6 @@ void RestServer::Impl::Start() {
       for (;;) {
         try {
           ioc_.run();
-          fprintf(stderr, "DBG thread exit\n");
           return;
         } catch (const std::exception& e) {
           SS_LOG(ERROR) << "REST server thread: " << e.what();
@@ -279,8 +280,7 @@ void RestServer::Impl::Start() {
 }
 
 void RestServer::Impl::DoAccept() {
-  acceptor_.async_accept(net::make_strand(ioc_),
-                         beast::bind_front_handler(&Impl::OnAccept, this));
+  acceptor_.async_accept(net::make_strand(ioc_), beast::bind_front_handler(&Impl::OnAccept, this));
 }
 
 void RestServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
@@ -294,7 +294,6 @@ void RestServer::Impl::OnAccept(beast::error_code ec, tcp::socket socket) {
       if (stopping_) return;  // `socket` closes as it goes out of scope
       session = std::make_shared<Session>(std::move(socket), this);
       sessions_[session.get()] = session;
-      fprintf(stderr, "DBG new Session %p\n", (void*)session.get());
     }
     // Outside the lock: `session` may be the last reference when it goes (the connection
     // may already have failed on another thread), and ~Session takes mu_.
@@ -348,9 +347,7 @@ void RestServer::Impl::Shutdown(absl::Time deadline) {
     const absl::Condition no_sessions(
         +[](std::map<Session*, std::weak_ptr<Session>>* s) { return s->empty(); }, &sessions_);
     mu_.Lock();
-    if (!mu_.AwaitWithDeadline(no_sessions, std::min(deadline, absl::Now() + absl::Seconds(2)))) {
-      fprintf(stderr, "DBG sessions=%zu\n", sessions_.size());
-      for (auto& [raw, weak] : sessions_) fprintf(stderr, "DBG session %p expired=%d use=%ld\n", (void*)raw, (int)weak.expired(), weak.use_count());
+    if (!mu_.AwaitWithDeadline(no_sessions, deadline)) {
       mu_.Unlock();
       force_closed_ = true;
       StopSessions(/*force=*/true);
@@ -359,6 +356,7 @@ void RestServer::Impl::Shutdown(absl::Time deadline) {
     }
     mu_.Unlock();
   }
+  work_.reset();
   ioc_.stop();
   for (std::thread& t : threads_) t.join();
   threads_.clear();
@@ -388,6 +386,5 @@ absl::Status RestServer::Start() {
   impl_->Start();
   return absl::OkStatus();
 }
-
 
 }  // namespace savedserve

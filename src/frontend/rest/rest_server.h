@@ -23,7 +23,7 @@ namespace savedserve {
 
 struct RestServerOptions {
   std::string address = "0.0.0.0";  // listen address ("127.0.0.1" for local only)
-  int port = 0;                      // 0: any free port; see RestServer::port()
+  int port = 0;                     // 0: any free port; see RestServer::port()
   // Threads running the I/O context and the handler; <= 0 means 4 x the number of CPUs
   // (TF Serving's --rest_api_num_threads default).
   int num_threads = 0;
@@ -34,8 +34,8 @@ struct RestServerOptions {
   // Largest request body accepted; larger ones get 413. 256 MiB holds a batch of a few
   // hundred 224x224x3 images as JSON numbers.
   int64_t max_body_bytes = int64_t{256} << 20;
-  bool enable_cors = false;          // --rest_api_enable_cors_support
-  std::string monitoring_path;       // Prometheus path; empty: none
+  bool enable_cors = false;     // --rest_api_enable_cors_support
+  std::string monitoring_path;  // Prometheus path; empty: none
 };
 
 class RestServer {

@@ -3,16 +3,15 @@
 // nesting, timeouts, 100-continue, pipelining, concurrency and graceful shutdown.
 #include "frontend/rest/rest_server.h"
 
-#include <future>
-#include <thread>
-#include <vector>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <future>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "frontend/rest/json_client_codec.h"
@@ -83,8 +82,8 @@ class RestServerTest : public ::testing::Test {
     options.address = "127.0.0.1";
     options.port = 0;
     if (options.num_threads <= 0) options.num_threads = 4;
-    auto server = RestServer::Create(options, &serving_.services, &serving_.core,
-                                     &serving_.metrics);
+    auto server =
+        RestServer::Create(options, &serving_.services, &serving_.core, &serving_.metrics);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
     ASSERT_TRUE(server_->Start().ok());
@@ -199,7 +198,8 @@ TEST_F(RestServerTest, SlowOrIdleClientsAreDisconnectedAfterTheTimeout) {
   options.timeout_ms = 300;
   StartServer(options);
   Connection partial(server_->port());
-  partial.WriteRaw(absl::StrCat("POST ", kPredict, " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
+  partial.WriteRaw(
+      absl::StrCat("POST ", kPredict, " HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"));
   Connection idle(server_->port());
   ASSERT_EQ(idle.Send(http::verb::get, "/healthz").result_int(), 200);
   const absl::Time start = absl::Now();
@@ -302,8 +302,7 @@ TEST_F(RestServerTest, BusyPortFailsAtCreate) {
   RestServerOptions options;
   options.address = "127.0.0.1";
   options.port = server_->port();
-  auto second =
-      RestServer::Create(options, &serving_.services, &serving_.core, &serving_.metrics);
+  auto second = RestServer::Create(options, &serving_.services, &serving_.core, &serving_.metrics);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable) << second.status();
 }
 

@@ -56,16 +56,16 @@ class FakeServerCore : public ServerCore {
     return model->second.rbegin()->second;
   }
 
-  absl::Status GetModelStatus(const tensorflow::serving::GetModelStatusRequest& request,
-                              tensorflow::serving::GetModelStatusResponse* response) const override {
+  absl::Status GetModelStatus(
+      const tensorflow::serving::GetModelStatusRequest& request,
+      tensorflow::serving::GetModelStatusResponse* response) const override {
     const auto model = models_.find(request.model_spec().name());
     if (model == models_.end()) {
       return absl::NotFoundError("Could not find any versions of model " +
                                  request.model_spec().name());
     }
     for (const auto& [version, handle] : model->second) {
-      if (request.model_spec().has_version() &&
-          request.model_spec().version().value() != version) {
+      if (request.model_spec().has_version() && request.model_spec().version().value() != version) {
         continue;
       }
       auto* status = response->add_model_version_status();
@@ -75,8 +75,8 @@ class FakeServerCore : public ServerCore {
     }
     if (response->model_version_status().empty()) {
       return absl::NotFoundError(absl::StrCat("Could not find version ",
-                                              request.model_spec().version().value(),
-                                              " of model ", request.model_spec().name()));
+                                              request.model_spec().version().value(), " of model ",
+                                              request.model_spec().name()));
     }
     return absl::OkStatus();
   }

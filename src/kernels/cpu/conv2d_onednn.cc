@@ -14,6 +14,7 @@
 #include "kernels/cpu/conv2d_onednn.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -74,6 +75,10 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
     std::optional<dnnl::convolution_forward> primitive;
     const void* packed_weights = nullptr;  // constant filter in pd.weights_desc()
     std::string impl;
+    // Winograd runs on blocked activations: reorder NHWC in and out around the primitive.
+    bool blocked = false;
+    std::optional<dnnl::reorder> src_reorder;
+    std::optional<dnnl::reorder> dst_reorder;
   };
 
   explicit OneDnnConvKernel(ConvSpec spec) : spec_(std::move(spec)) {}
@@ -93,6 +98,14 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
 
   absl::StatusOr<std::shared_ptr<const Plan>> MakePlan(const TensorShape& input,
                                                        const TensorShape& filter) const;
+  // Winograd F(4x4, 3x3) pays for its reorders on 3x3 stride-1 convolutions with enough
+  // channels; a residual Add would need its operand reordered too, so it stays direct.
+  bool UseWinograd(const WindowGeometry& g) const {
+    return ConvWinogradEnabled() && !spec_.depthwise && g.window_h == 3 && g.window_w == 3 &&
+           g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 &&
+           g.in_c >= 64 && g.out_c >= 64 && g.out_h * g.out_w >= 64 &&
+           !(spec_.fused && spec_.fused_ops.residual_add);
+  }
   absl::Status RunReference(KernelContext& ctx, const Tensor& input, const Plan& plan,
                             Tensor* output) const;
 
@@ -168,9 +181,9 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
     plan->reference = true;
     return std::shared_ptr<const Plan>(std::move(plan));
   }
-  absl::Status status = onednn::Guard("creating convolution", [&] {
-    memory::desc src({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc);
-    memory::desc dst({g.batch, g.out_c, g.out_h, g.out_w}, kF32, Tag::nhwc);
+  memory::desc src({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc);
+  memory::desc dst({g.batch, g.out_c, g.out_h, g.out_w}, kF32, Tag::nhwc);
+  auto create = [&](bool winograd) {
     memory::desc bias = has_bias() ? memory::desc({g.out_c}, kF32, Tag::x) : memory::desc();
     dnnl::post_ops post_ops;
     if (spec_.fused && tail_in_primitive_) {
@@ -178,16 +191,31 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
       onednn::AppendActivation(spec_.fused_ops.activation, spec_.fused_ops.leakyrelu_alpha,
                                &post_ops);
     }
+    auto any = [](const memory::desc& d) {
+      return memory::desc(d.dims(), kF32, Tag::any);
+    };
     dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src,
-        AnyFilterDesc(filter, spec_.depthwise), bias, dst, {g.stride_h, g.stride_w},
+        dnnl::prop_kind::forward_inference,
+        winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct,
+        winograd ? any(src) : src, AnyFilterDesc(filter, spec_.depthwise), bias,
+        winograd ? any(dst) : dst, {g.stride_h, g.stride_w},
         {g.dilation_h - 1, g.dilation_w - 1}, {g.pad_top, g.pad_left},
         {std::max<int64_t>(g.pad_bottom, 0), std::max<int64_t>(g.pad_right, 0)});
     plan->pd = dnnl::convolution_forward::primitive_desc(desc, onednn::MakeAttr(post_ops),
                                                          onednn::CpuEngine());
     plan->primitive.emplace(plan->pd);
     plan->impl = plan->pd.impl_info_str();
-  });
+    plan->blocked = winograd;
+    if (winograd) {
+      plan->src_reorder.emplace(dnnl::reorder::primitive_desc(
+          onednn::CpuEngine(), src, onednn::CpuEngine(), plan->pd.src_desc()));
+      plan->dst_reorder.emplace(dnnl::reorder::primitive_desc(
+          onednn::CpuEngine(), plan->pd.dst_desc(), onednn::CpuEngine(), dst));
+    }
+  };
+  absl::Status status(absl::StatusCode::kUnknown, "");
+  if (UseWinograd(g)) status = onednn::Guard("creating convolution", [&] { create(true); });
+  if (!status.ok()) status = onednn::Guard("creating convolution", [&] { create(false); });
   if (!status.ok()) {
     plan->reference = true;  // e.g. a padding oneDNN does not accept
     return std::shared_ptr<const Plan>(std::move(plan));
@@ -259,14 +287,31 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
     std::memcpy(output->raw_data(), addend.raw_data(), addend.TotalBytes());
   }
   RETURN_IF_ERROR(onednn::Guard(ctx.node().name(), [&] {
+    dnnl::stream& stream = onednn::ThreadStream();
+    memory src = onednn::Wrap(plan.pd.src_desc(), input);
+    memory dst = onednn::Wrap(plan.pd.dst_desc(), *output);
+    if (plan.blocked) {  // NHWC -> blocked, run, blocked -> NHWC
+      memory user_src = onednn::Wrap(
+          memory::desc({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc), input);
+      src = memory(plan.pd.src_desc(), onednn::CpuEngine(),
+                   onednn::ThreadBuffer(0, plan.pd.src_desc().get_size()));
+      dst = memory(plan.pd.dst_desc(), onednn::CpuEngine(),
+                   onednn::ThreadBuffer(1, plan.pd.dst_desc().get_size()));
+      plan.src_reorder->execute(stream, user_src, src);
+    }
     std::unordered_map<int, memory> args = {
-        {DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), input)},
+        {DNNL_ARG_SRC, src},
         {DNNL_ARG_WEIGHTS, onednn::Wrap(plan.pd.weights_desc(), weights)},
-        {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *output)},
+        {DNNL_ARG_DST, dst},
         {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}};
     if (has_bias()) args[DNNL_ARG_BIAS] = onednn::Wrap(plan.pd.bias_desc(), bias);
-    plan.primitive->execute(onednn::ThreadStream(), args);
-    onednn::ThreadStream().wait();
+    plan.primitive->execute(stream, args);
+    if (plan.blocked) {
+      memory user_dst = onednn::Wrap(
+          memory::desc({g.batch, g.out_c, g.out_h, g.out_w}, kF32, Tag::nhwc), *output);
+      plan.dst_reorder->execute(stream, dst, user_dst);
+    }
+    stream.wait();
   }));
   if (spec_.fused && !tail_in_primitive_) {
     return RunFusedEpilogue(ctx, spec_.fused_ops, 2, output, ctx.thread_pool());
@@ -275,6 +320,13 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
 }
 
 }  // namespace
+
+namespace {
+std::atomic<bool> winograd_enabled{true};
+}  // namespace
+
+void SetConvWinogradEnabled(bool enabled) { winograd_enabled.store(enabled); }
+bool ConvWinogradEnabled() { return winograd_enabled.load(); }
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelConstruction& c,
                                                                  bool depthwise) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "kernels/cpu/conv2d_onednn.h"
 #include "kernels/cpu/onednn_test_util.h"
 #include "kernels/kernel_testing.h"
 #include "kernels/ops/nn_test_util.h"
@@ -169,6 +170,42 @@ TEST(Conv2DOneDnn, UsesJitImplementations) {
                                                    Tensor(tensorflow::DT_FLOAT, dw.filter_shape())},
                                                   2);
   EXPECT_TRUE(onednn::IsJitImplementation(impl)) << impl;
+}
+
+// Winograd (the default for 3x3 stride-1 convolutions with >= 64 channels) against the
+// reference; its transforms add rounding error, so the tolerance is 1e-4 of the range here
+// too but the inputs are the scale real activations have.
+TEST(Conv2DOneDnn, WinogradMatchesReference) {
+  const std::vector<WindowCase> cases = {
+      {1, 16, 16, 64, 3, 3, 64, 1, 1, 1, 1, "SAME"},
+      {2, 19, 19, 128, 3, 3, 80, 1, 1, 1, 1, "SAME"},
+      {1, 13, 10, 96, 3, 3, 64, 1, 1, 1, 1, "VALID"},
+      {1, 38, 38, 256, 3, 3, 128, 1, 1, 1, 1, "SAME"},
+  };
+  ASSERT_TRUE(ConvWinogradEnabled());
+  for (const WindowCase& c : cases) {
+    SCOPED_TRACE(c.Name());
+    Tensor input = RandomTensor(tensorflow::DT_FLOAT, c.input_shape(), 21, 0, 1);
+    Tensor filter = RandomTensor(tensorflow::DT_FLOAT, c.filter_shape(), 22, -0.1, 0.1);
+    Tensor bias = RandomTensor(tensorflow::DT_FLOAT, TensorShape({c.out_channels}), 23);
+    OpRunner r("_FusedConv2D");
+    nn_testing::SetWindowAttrs(r, c, true);
+    r.Attr("fused_ops", std::vector<std::string>{"BiasAdd", "Relu"}).Attr("num_args", 1);
+    r.ConstantInput(1).ConstantInput(2).Threads(2);
+    EXPECT_NE(nn_testing::ImplementationOf(r, {input, filter, bias}, 2).find("wino"),
+              std::string::npos);
+    Tensor want = RunOne(r, {input, filter, bias}, KernelVariant::kReference);
+    EXPECT_TRUE(TensorsNear(RunOne(r, {input, filter, bias}), want, kTolerance));
+  }
+  SetConvWinogradEnabled(false);
+  OpRunner r("Conv2D");
+  nn_testing::SetWindowAttrs(r, cases[0], true);
+  r.ConstantInput(1);
+  std::string impl = nn_testing::ImplementationOf(
+      r, {Tensor(tensorflow::DT_FLOAT, cases[0].input_shape()),
+          Tensor(tensorflow::DT_FLOAT, cases[0].filter_shape())}, 2);
+  SetConvWinogradEnabled(true);
+  EXPECT_EQ(impl.find("wino"), std::string::npos) << impl;
 }
 
 // One kernel, many threads computing at once with different shapes (so plans are created

@@ -36,6 +36,15 @@ dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd) {
   return dnnl::memory(desc, CpuEngine(), bytes > 0 ? buffer->data() : nullptr);
 }
 
+void* ThreadBuffer(int slot, size_t bytes) {
+  thread_local std::shared_ptr<TensorBuffer> buffers[2];
+  std::shared_ptr<TensorBuffer>& buffer = buffers[slot];
+  if (buffer == nullptr || buffer->size_bytes() < bytes) {
+    buffer = AllocateBuffer(std::max<size_t>(bytes, 64));
+  }
+  return buffer->data();
+}
+
 dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);

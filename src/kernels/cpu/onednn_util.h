@@ -55,6 +55,10 @@ int UseThreads(const ThreadPool* pool);
 // until the next call on this thread.
 dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd);
 
+// A thread-local buffer of at least `bytes` (slot 0 or 1), for activations a kernel reorders
+// into a blocked layout. Valid until the next call with the same slot on this thread.
+void* ThreadBuffer(int slot, size_t bytes);
+
 // Attributes every kernel uses: user scratchpad, plus `post_ops`.
 dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops = dnnl::post_ops());
 // Appends the eltwise post-op for `activation` (nothing for kNone).

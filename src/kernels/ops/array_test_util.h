@@ -46,11 +46,10 @@ inline Tensor StringIota(const TensorShape& shape) {
 }  // namespace savedserve
 
 // Checks a StatusOr is an error whose message contains `substring`.
-#define SS_EXPECT_ERROR_CONTAINS(status_or, substring)                                    \
-  do {                                                                                   \
-    const auto& ss_result_ = (status_or);                                                \
-    ASSERT_FALSE(ss_result_.ok()) << "expected an error containing: " << (substring);    \
-    EXPECT_NE(std::string(ss_result_.status().message()).find(substring),                \
-              std::string::npos)                                                         \
-        << ss_result_.status().message();                                                \
+#define SS_EXPECT_ERROR_CONTAINS(status_or, substring)                                       \
+  do {                                                                                       \
+    const auto& ss_result_ = (status_or);                                                    \
+    ASSERT_FALSE(ss_result_.ok()) << "expected an error containing: " << (substring);        \
+    EXPECT_NE(std::string(ss_result_.status().message()).find(substring), std::string::npos) \
+        << ss_result_.status().message();                                                    \
   } while (0)

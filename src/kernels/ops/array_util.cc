@@ -16,8 +16,7 @@ absl::StatusOr<std::vector<int64_t>> ReadIndexValues(const KernelContext& ctx, c
   } else if (t.dtype() == tensorflow::DT_INT64) {
     for (int64_t v : t.flat<int64_t>()) values.push_back(v);
   } else {
-    return ctx.Error(
-        absl::StrCat(what, " must be int32 or int64, got ", DataTypeName(t.dtype())));
+    return ctx.Error(absl::StrCat(what, " must be int32 or int64, got ", DataTypeName(t.dtype())));
   }
   return values;
 }
@@ -25,8 +24,7 @@ absl::StatusOr<std::vector<int64_t>> ReadIndexValues(const KernelContext& ctx, c
 absl::StatusOr<std::vector<int64_t>> ReadIndexVector(const KernelContext& ctx, const Tensor& t,
                                                      absl::string_view what) {
   if (t.shape().rank() != 1) {
-    return ctx.Error(
-        absl::StrCat(what, " must be a vector, got shape ", t.shape().DebugString()));
+    return ctx.Error(absl::StrCat(what, " must be a vector, got shape ", t.shape().DebugString()));
   }
   return ReadIndexValues(ctx, t, what);
 }
@@ -50,8 +48,7 @@ absl::StatusOr<int> CanonicalAxis(const KernelContext& ctx, int64_t axis, int ra
   return static_cast<int>(axis < 0 ? axis + rank : axis);
 }
 
-absl::StatusOr<TensorShape> MakeShape(const KernelContext& ctx,
-                                      const std::vector<int64_t>& dims) {
+absl::StatusOr<TensorShape> MakeShape(const KernelContext& ctx, const std::vector<int64_t>& dims) {
   auto shape = TensorShape::FromDims(dims);
   if (!shape.ok()) return ctx.Error(shape.status().message());
   return shape;
@@ -64,9 +61,9 @@ absl::StatusOr<Tensor*> AllocateOutput(KernelContext& ctx, int i, DataType dtype
     return ctx.allocate_output(i, dtype, std::move(shape));
   } catch (const std::bad_alloc&) {
     const tensorflow::NodeDef& node = ctx.node();
-    return absl::ResourceExhaustedError(
-        absl::StrCat(node.op(), " '", node.name(), "': cannot allocate output ", i, " of ",
-                     DataTypeName(dtype), " ", shape_text));
+    return absl::ResourceExhaustedError(absl::StrCat(node.op(), " '", node.name(),
+                                                     "': cannot allocate output ", i, " of ",
+                                                     DataTypeName(dtype), " ", shape_text));
   }
 }
 
@@ -92,9 +89,7 @@ int64_t DimProduct(const TensorShape& shape, int begin, int end) {
   return product;
 }
 
-bool IsCopyableType(DataType dtype) {
-  return IsStringLike(dtype) || DataTypeSize(dtype) != 0;
-}
+bool IsCopyableType(DataType dtype) { return IsStringLike(dtype) || DataTypeSize(dtype) != 0; }
 
 void CopyElements(const Tensor& src, int64_t src_index, Tensor& dst, int64_t dst_index,
                   int64_t count) {

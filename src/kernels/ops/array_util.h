@@ -111,12 +111,23 @@ bool DispatchElement(DataType dtype, Fn&& fn) {
     return true;
   }
   switch (DataTypeSize(dtype)) {
-    case 1: fn(BytesElement<1>{}); return true;
-    case 2: fn(BytesElement<2>{}); return true;
-    case 4: fn(BytesElement<4>{}); return true;
-    case 8: fn(BytesElement<8>{}); return true;
-    case 16: fn(BytesElement<16>{}); return true;
-    default: return false;
+    case 1:
+      fn(BytesElement<1>{});
+      return true;
+    case 2:
+      fn(BytesElement<2>{});
+      return true;
+    case 4:
+      fn(BytesElement<4>{});
+      return true;
+    case 8:
+      fn(BytesElement<8>{});
+      return true;
+    case 16:
+      fn(BytesElement<16>{});
+      return true;
+    default:
+      return false;
   }
 }
 

@@ -78,8 +78,7 @@ class ConcatKernel : public OpKernel {
     if (!match) {
       return ctx.Error(absl::StrCat("input ", i, " has shape ", v.shape().DebugString(),
                                     " but input 0 has shape ", first.shape().DebugString(),
-                                    "; all dimensions but the concat axis ", axis,
-                                    " must match"));
+                                    "; all dimensions but the concat axis ", axis, " must match"));
     }
     return absl::OkStatus();
   }

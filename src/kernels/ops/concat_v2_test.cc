@@ -22,7 +22,7 @@ absl::StatusOr<Tensor> Concat(std::vector<Tensor> values, int64_t axis) {
 }
 
 TEST(ConcatV2, Axis0And1) {
-  Tensor a = Iota<float>({2, 2});                     // [[0,1],[2,3]]
+  Tensor a = Iota<float>({2, 2});  // [[0,1],[2,3]]
   Tensor b = Make<float>({1, 2}, {10, 11});
   auto out = Concat({a, b}, 0);
   ASSERT_TRUE(out.ok()) << out.status();
@@ -38,9 +38,8 @@ TEST(ConcatV2, Axis0And1) {
 TEST(ConcatV2, MiddleAxisEmptyInputsAndStrings) {
   // np.concatenate([np.arange(12).reshape(2,3,2), np.zeros((2,0,2))], axis=1) == input
   Tensor a = Iota<int32_t>({2, 3, 2});
-  auto out = Concat({a, Tensor(tensorflow::DT_INT32, {2, 0, 2}), Make<int32_t>({2, 1, 2}, {
-                                                                     -1, -2, -3, -4})},
-                    1);
+  auto out = Concat(
+      {a, Tensor(tensorflow::DT_INT32, {2, 0, 2}), Make<int32_t>({2, 1, 2}, {-1, -2, -3, -4})}, 1);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->shape(), TensorShape({2, 4, 2}));
   EXPECT_EQ(Values<int32_t>(*out),

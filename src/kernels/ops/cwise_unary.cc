@@ -65,16 +65,22 @@ struct TanhFn {
     return std::tanh(x);
   }
 };
+// max(x, 0) and min(max(x, 0), 6) keeping NaN (TF's PropagateNaN). Written as selects
+// and a final NaN check so GCC compiles the loop without branches (random signs would
+// mispredict).
 struct ReluFn {
   template <typename M>
   M operator()(M x) const {
-    return MaxPropagateNan(x, M{0});
+    const M r = x > M{0} ? x : M{0};
+    return IsNan(x) ? x : r;
   }
 };
 struct Relu6Fn {
   template <typename M>
   M operator()(M x) const {
-    return MinPropagateNan(MaxPropagateNan(x, M{0}), M{6});
+    M r = x > M{0} ? x : M{0};
+    r = r < M{6} ? r : M{6};
+    return IsNan(x) ? x : r;
   }
 };
 // x > 0 ? x : alpha * x, with alpha rounded to T first as TF does (alpha may be > 1 or < 0,
@@ -83,7 +89,8 @@ struct LeakyReluFn {
   double alpha = 0.2;
   template <typename M>
   M operator()(M x) const {
-    return x > M{0} ? x : x * static_cast<M>(alpha);
+    const M scaled = x * static_cast<M>(alpha);  // computed unconditionally: no branch
+    return x > M{0} ? x : scaled;
   }
 };
 

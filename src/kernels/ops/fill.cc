@@ -19,8 +19,8 @@ class FillKernel : public OpKernel {
     ASSIGN_OR_RETURN(Tensor dims_tensor, ctx.input(0));
     ASSIGN_OR_RETURN(Tensor value, ctx.input(1));
     if (value.shape().rank() != 0) {
-      return ctx.Error(absl::StrCat("value must be a scalar, got shape ",
-                                    value.shape().DebugString()));
+      return ctx.Error(
+          absl::StrCat("value must be a scalar, got shape ", value.shape().DebugString()));
     }
     if (!IsCopyableType(value.dtype())) return UnsupportedType(ctx, value.dtype());
     ASSIGN_OR_RETURN(std::vector<int64_t> dims, ReadIndexVector(ctx, dims_tensor, "dims"));

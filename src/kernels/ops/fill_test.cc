@@ -34,8 +34,7 @@ TEST(Fill, NumbersBoolAndStrings) {
 
 TEST(Fill, Errors) {
   OpRunner r("Fill", "f");
-  SS_EXPECT_ERROR_CONTAINS(r.Run({Vec<int32_t>({2, -1}), Tensor::Scalar<float>(0)}),
-                           "dimension 1");
+  SS_EXPECT_ERROR_CONTAINS(r.Run({Vec<int32_t>({2, -1}), Tensor::Scalar<float>(0)}), "dimension 1");
   SS_EXPECT_ERROR_CONTAINS(r.Run({Vec<int32_t>({2}), Vec<float>({1, 2})}), "scalar");
   const int64_t big = int64_t{1} << 40;
   SS_EXPECT_ERROR_CONTAINS(r.Run({Vec<int64_t>({big, big}), Tensor::Scalar<float>(0)}), "'f'");

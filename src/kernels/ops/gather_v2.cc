@@ -58,12 +58,11 @@ class GatherKernel : public OpKernel {
     }
     for (int d = 0; d < batch_dims; ++d) {
       if (p.dim(d) != q.dim(d)) {
-        return ctx.Error(absl::StrCat("params ", p.DebugString(), " and indices ",
-                                      q.DebugString(), " differ in batch dimension ", d));
+        return ctx.Error(absl::StrCat("params ", p.DebugString(), " and indices ", q.DebugString(),
+                                      " differ in batch dimension ", d));
       }
     }
-    ASSIGN_OR_RETURN(std::vector<int64_t> indices,
-                     ReadIndexValues(ctx, indices_tensor, "indices"));
+    ASSIGN_OR_RETURN(std::vector<int64_t> indices, ReadIndexValues(ctx, indices_tensor, "indices"));
     std::vector<int64_t> dims(p.dims().begin(), p.dims().begin() + axis);
     dims.insert(dims.end(), q.dims().begin() + batch_dims, q.dims().end());
     dims.insert(dims.end(), p.dims().begin() + axis + 1, p.dims().end());

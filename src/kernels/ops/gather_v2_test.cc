@@ -35,8 +35,8 @@ TEST(GatherV2, InnerAxisAndNegativeAxis) {
   auto out = Gather(Iota<int32_t>({2, 3, 4}), Vec<int64_t>({3, 0}), -1);
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->shape(), TensorShape({2, 3, 2}));
-  EXPECT_EQ(Values<int32_t>(*out), (std::vector<int32_t>{3, 0, 7, 4, 11, 8, 15, 12, 19, 16,
-                                                         23, 20}));
+  EXPECT_EQ(Values<int32_t>(*out),
+            (std::vector<int32_t>{3, 0, 7, 4, 11, 8, 15, 12, 19, 16, 23, 20}));
   // np.take(np.arange(24).reshape(2,3,4), 1, axis=1): a scalar index drops the axis.
   out = Gather(Iota<int32_t>({2, 3, 4}), Tensor::Scalar<int32_t>(1), 1);
   ASSERT_TRUE(out.ok()) << out.status();

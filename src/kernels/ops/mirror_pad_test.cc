@@ -36,8 +36,8 @@ TEST(MirrorPad, TwoDimsAndStrings) {
   auto out = MirrorPad(Iota<float>({2, 3}), {1, 1, 2, 0}, "REFLECT");
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->shape(), TensorShape({4, 5}));
-  EXPECT_EQ(Values<float>(*out), (std::vector<float>{5, 4, 3, 4, 5, 2, 1, 0, 1, 2,
-                                                     5, 4, 3, 4, 5, 2, 1, 0, 1, 2}));
+  EXPECT_EQ(Values<float>(*out),
+            (std::vector<float>{5, 4, 3, 4, 5, 2, 1, 0, 1, 2, 5, 4, 3, 4, 5, 2, 1, 0, 1, 2}));
   out = MirrorPad(StringIota({2}), {1, 0}, "SYMMETRIC");
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(Values<std::string>(*out), (std::vector<std::string>{"0", "0", "1"}));

@@ -33,8 +33,7 @@ class PackKernel : public OpKernel {
       if (values[i].dtype() != first.dtype() || values[i].shape() != first.shape()) {
         return ctx.Error(absl::StrCat("input ", i, " is ", DataTypeName(values[i].dtype()), " ",
                                       values[i].shape().DebugString(), " but input 0 is ",
-                                      DataTypeName(first.dtype()), " ",
-                                      first.shape().DebugString(),
+                                      DataTypeName(first.dtype()), " ", first.shape().DebugString(),
                                       "; stacked tensors must match"));
       }
     }

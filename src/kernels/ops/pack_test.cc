@@ -21,7 +21,7 @@ absl::StatusOr<Tensor> Pack(const std::vector<Tensor>& values, int64_t axis) {
 }
 
 TEST(Pack, Axes) {
-  Tensor a = Iota<float>({2, 2});                           // [[0,1],[2,3]]
+  Tensor a = Iota<float>({2, 2});  // [[0,1],[2,3]]
   Tensor b = Make<float>({2, 2}, {10, 11, 12, 13});
   // np.stack([a, b], axis=k)
   auto out = Pack({a, b}, 0);

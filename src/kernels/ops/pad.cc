@@ -55,9 +55,8 @@ class PadKernel : public OpKernel {
     if (has_constant_) {
       ASSIGN_OR_RETURN(Tensor value, ctx.input(2));
       if (value.num_elements() != 1 || value.dtype() != input.dtype()) {
-        return ctx.Error(absl::StrCat("constant_values must be one ",
-                                      DataTypeName(input.dtype()), ", got ",
-                                      DataTypeName(value.dtype()), " ",
+        return ctx.Error(absl::StrCat("constant_values must be one ", DataTypeName(input.dtype()),
+                                      ", got ", DataTypeName(value.dtype()), " ",
                                       value.shape().DebugString()));
       }
       FillElements(value, 0, *out, 0, out->num_elements());

@@ -27,8 +27,8 @@ TEST(Pad, ZerosAround) {
 
 TEST(Pad, ConstantValuesAndStrings) {
   OpRunner r("PadV2");
-  auto out = r.Run({Iota<int32_t>({3}), Make<int64_t>({1, 2}, {2, 1}),
-                    Tensor::Scalar<int32_t>(-7)});
+  auto out =
+      r.Run({Iota<int32_t>({3}), Make<int64_t>({1, 2}, {2, 1}), Tensor::Scalar<int32_t>(-7)});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(Values<int32_t>((*out)[0]), (std::vector<int32_t>{-7, -7, 0, 1, 2, -7}));
   Tensor fill(tensorflow::DT_STRING, {});

@@ -29,9 +29,9 @@ bool IsNegative(M v) {
 template <typename T>
 absl::StatusOr<int64_t> RangeSize(T start, T limit, T delta) {
   if constexpr (kIsFloatLike<T>) {
-    const double size = std::ceil(std::fabs((static_cast<double>(ToMath(limit)) -
-                                             static_cast<double>(ToMath(start))) /
-                                            static_cast<double>(ToMath(delta))));
+    const double size = std::ceil(
+        std::fabs((static_cast<double>(ToMath(limit)) - static_cast<double>(ToMath(start))) /
+                  static_cast<double>(ToMath(delta))));
     if (!(size < 9.2e18)) return absl::InvalidArgumentError("too many elements");
     return static_cast<int64_t>(size);
   } else {
@@ -79,8 +79,8 @@ class RangeKernel : public OpKernel {
     for (int i = 0; i < 3; ++i) {
       ASSIGN_OR_RETURN(in[i], ctx.input(i));
       if (in[i].num_elements() != 1 || in[i].shape().rank() > 1) {
-        return ctx.Error(absl::StrCat(names[i], " must be a scalar, got shape ",
-                                      in[i].shape().DebugString()));
+        return ctx.Error(
+            absl::StrCat(names[i], " must be a scalar, got shape ", in[i].shape().DebugString()));
       }
       if (in[i].dtype() != in[0].dtype()) {
         return ctx.Error(absl::StrCat(names[i], " is ", DataTypeName(in[i].dtype()),
@@ -109,9 +109,8 @@ class RangeKernel : public OpKernel {
     if (delta == 0) return ctx.Error(absl::StrCat("delta must not be 0 (", values, ")"));
     const bool backward = IsNegative(delta);
     if ((!backward && start > limit) || (backward && start < limit)) {
-      return ctx.Error(absl::StrCat("requires start ", backward ? ">=" : "<=",
-                                    " limit when delta ", backward ? "< 0" : "> 0", " (",
-                                    values, ")"));
+      return ctx.Error(absl::StrCat("requires start ", backward ? ">=" : "<=", " limit when delta ",
+                                    backward ? "< 0" : "> 0", " (", values, ")"));
     }
     auto size = RangeSize<T>(start_value, limit_value, delta_value);
     if (!size.ok()) return ctx.Error(absl::StrCat("too many elements for ", values));

@@ -52,16 +52,15 @@ TEST(Range, Errors) {
   SS_EXPECT_ERROR_CONTAINS(Range<int32_t>(0, 5, 0), "delta must not be 0");
   SS_EXPECT_ERROR_CONTAINS(Range<int32_t>(5, 0, 1), "requires start <= limit when delta > 0");
   SS_EXPECT_ERROR_CONTAINS(Range<int32_t>(0, 5, -1), "requires start >= limit when delta < 0");
-  SS_EXPECT_ERROR_CONTAINS(Range<float>(0, std::numeric_limits<float>::infinity(), 1),
-                           "finite");
+  SS_EXPECT_ERROR_CONTAINS(Range<float>(0, std::numeric_limits<float>::infinity(), 1), "finite");
   SS_EXPECT_ERROR_CONTAINS(Range<float>(0, 1e30f, 1e-30f), "too many elements");
   auto huge = Range<int64_t>(0, std::numeric_limits<int64_t>::max(), 1);
   ASSERT_FALSE(huge.ok());
   EXPECT_EQ(huge.status().code(), absl::StatusCode::kResourceExhausted) << huge.status();
   OpRunner r("Range");
-  SS_EXPECT_ERROR_CONTAINS(r.Run({Tensor::Scalar<int32_t>(0), Tensor::Scalar<int64_t>(5),
-                                  Tensor::Scalar<int32_t>(1)}),
-                           "limit is DT_INT64");
+  SS_EXPECT_ERROR_CONTAINS(
+      r.Run({Tensor::Scalar<int32_t>(0), Tensor::Scalar<int64_t>(5), Tensor::Scalar<int32_t>(1)}),
+      "limit is DT_INT64");
 }
 
 }  // namespace

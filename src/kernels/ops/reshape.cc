@@ -22,17 +22,17 @@ class ReshapeKernel : public OpKernel {
     ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
     ASSIGN_OR_RETURN(Tensor shape_tensor, ctx.input(1));
     if (shape_tensor.shape().rank() > 1) {
-      return ctx.Error(absl::StrCat("shape must be a vector, got shape ",
-                                    shape_tensor.shape().DebugString()));
+      return ctx.Error(
+          absl::StrCat("shape must be a vector, got shape ", shape_tensor.shape().DebugString()));
     }
     ASSIGN_OR_RETURN(std::vector<int64_t> dims, ReadIndexValues(ctx, shape_tensor, "shape"));
     RETURN_IF_ERROR(InferDims(ctx, input.shape(), dims));
     ASSIGN_OR_RETURN(TensorShape out_shape, MakeShape(ctx, dims));
     if (out_shape.num_elements() != input.num_elements()) {
       return ctx.Error(absl::StrCat("cannot reshape a tensor with ", input.num_elements(),
-                                    " elements (shape ", input.shape().DebugString(),
-                                    ") to shape ", out_shape.DebugString(), " (",
-                                    out_shape.num_elements(), " elements)"));
+                                    " elements (shape ", input.shape().DebugString(), ") to shape ",
+                                    out_shape.DebugString(), " (", out_shape.num_elements(),
+                                    " elements)"));
     }
     ctx.set_output(0, input.Reshaped(std::move(out_shape)));
     return absl::OkStatus();
@@ -80,9 +80,9 @@ class ReshapeKernel : public OpKernel {
     const int64_t missing = in_product / known_product;
     if (!in_has_zero && missing * known_product != in_product) {
       return ctx.Error(absl::StrCat("cannot reshape a tensor with ", in.num_elements(),
-                                    " elements (shape ", in.DebugString(), ") to shape ",
-                                    requested, ": ", in.num_elements(),
-                                    " is not a multiple of ", known_product));
+                                    " elements (shape ", in.DebugString(), ") to shape ", requested,
+                                    ": ", in.num_elements(), " is not a multiple of ",
+                                    known_product));
     }
     dims[unknown] = missing;
     return absl::OkStatus();

@@ -74,8 +74,7 @@ TEST(Reshape, ErrorsNameTheSizes) {
   SS_EXPECT_ERROR_CONTAINS(out, "'r'");
   out = Reshape(Iota<float>({3, 4}), Vec<int32_t>({5, -1}));
   SS_EXPECT_ERROR_CONTAINS(out, "12 is not a multiple of 5");
-  SS_EXPECT_ERROR_CONTAINS(Reshape(Iota<float>({4}), Vec<int32_t>({-1, -1})),
-                           "only one dimension");
+  SS_EXPECT_ERROR_CONTAINS(Reshape(Iota<float>({4}), Vec<int32_t>({-1, -1})), "only one dimension");
   SS_EXPECT_ERROR_CONTAINS(Reshape(Iota<float>({4}), Vec<int32_t>({-2, -2})),
                            "negative dimension 0");
   SS_EXPECT_ERROR_CONTAINS(Reshape(Iota<float>({4}), Vec<float>({4})), "int32 or int64");

@@ -16,8 +16,7 @@ class ShapeKernel : public OpKernel {
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
     ASSIGN_OR_RETURN(DataType out_type, c.GetAttrOr<DataType>("out_type", tensorflow::DT_INT32));
     if (out_type != tensorflow::DT_INT32 && out_type != tensorflow::DT_INT64) {
-      return c.Error(absl::StrCat("out_type must be int32 or int64, got ",
-                                  DataTypeName(out_type)));
+      return c.Error(absl::StrCat("out_type must be int32 or int64, got ", DataTypeName(out_type)));
     }
     return std::make_unique<ShapeKernel>(out_type);
   }
@@ -25,8 +24,7 @@ class ShapeKernel : public OpKernel {
   absl::Status Compute(KernelContext& ctx) const override {
     ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
     const TensorShape& shape = input.shape();
-    ASSIGN_OR_RETURN(Tensor * out,
-                     AllocateOutput(ctx, 0, out_type_, TensorShape{shape.rank()}));
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, out_type_, TensorShape{shape.rank()}));
     for (int i = 0; i < shape.rank(); ++i) {
       if (out_type_ == tensorflow::DT_INT64) {
         out->data<int64_t>()[i] = shape.dim(i);

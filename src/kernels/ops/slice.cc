@@ -27,9 +27,10 @@ class SliceKernel : public OpKernel {
     const TensorShape& in = input.shape();
     if (static_cast<int64_t>(begin.size()) != in.rank() ||
         static_cast<int64_t>(size.size()) != in.rank()) {
-      return ctx.Error(absl::StrCat("begin and size must have one entry per dimension of the "
-                                    "input ", in.DebugString(), ", got ", begin.size(), " and ",
-                                    size.size()));
+      return ctx.Error(
+          absl::StrCat("begin and size must have one entry per dimension of the "
+                       "input ",
+                       in.DebugString(), ", got ", begin.size(), " and ", size.size()));
     }
     for (int d = 0; d < in.rank(); ++d) {
       const int64_t dim = in.dim(d);

@@ -57,8 +57,8 @@ TEST(Slice, Errors) {
   SS_EXPECT_ERROR_CONTAINS(Slice(Iota<float>({3, 4}), {-1, 0}, {1, 1}), "begin[0] = -1");
   SS_EXPECT_ERROR_CONTAINS(Slice(Iota<float>({3, 4}), {0}, {1}), "one entry per dimension");
   SS_EXPECT_ERROR_CONTAINS(Slice(Iota<float>({3}), {1}, {-2}), "size[0] = -2");
-  SS_EXPECT_ERROR_CONTAINS(
-      Slice(Iota<float>({3}), {std::numeric_limits<int64_t>::max()}, {1}), "begin[0]");
+  SS_EXPECT_ERROR_CONTAINS(Slice(Iota<float>({3}), {std::numeric_limits<int64_t>::max()}, {1}),
+                           "begin[0]");
 }
 
 }  // namespace

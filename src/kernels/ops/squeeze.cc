@@ -29,8 +29,7 @@ class SqueezeKernel : public OpKernel {
       ASSIGN_OR_RETURN(int axis, CanonicalAxis(ctx, d, in.rank(), "squeeze dimension"));
       if (in.dim(axis) != 1) {
         return ctx.Error(absl::StrCat("cannot squeeze dimension ", d, " of shape ",
-                                      in.DebugString(), ": its size is ", in.dim(axis),
-                                      ", not 1"));
+                                      in.DebugString(), ": its size is ", in.dim(axis), ", not 1"));
       }
       remove[axis] = true;
     }

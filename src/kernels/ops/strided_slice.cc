@@ -54,12 +54,13 @@ absl::Status BuildDense(int rank, const std::vector<int64_t>& begin,
       gather.push_back(kNewAxis);
     } else {
       if (full == rank) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "slice spec has more indices than the input's ", rank, " dimensions"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("slice spec has more indices than the input's ", rank, " dimensions"));
       }
       DenseDim& d = dense[full];
-      d = DenseDim{begin[i], end[i], strides[i], Bit(masks.begin, i), Bit(masks.end, i),
-                   Bit(masks.shrink_axis, i)};
+      d = DenseDim{begin[i],          end[i],
+                   strides[i],        Bit(masks.begin, i),
+                   Bit(masks.end, i), Bit(masks.shrink_axis, i)};
       gather.push_back(d.shrink ? kShrunk : full);
       ++full;
     }
@@ -112,9 +113,9 @@ absl::StatusOr<StridedSlicePlan> PlanStridedSlice(const TensorShape& input,
                                                   const std::vector<int64_t>& strides,
                                                   const StridedSliceMasks& masks) {
   if (begin.size() != strides.size() || end.size() != strides.size() || strides.size() >= 32) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "begin, end and strides must have equal lengths below 32, got ", begin.size(), ", ",
-        end.size(), " and ", strides.size()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("begin, end and strides must have equal lengths below 32, got ", begin.size(),
+                     ", ", end.size(), " and ", strides.size()));
   }
   std::vector<DenseDim> dense;
   std::vector<int> gather;
@@ -157,8 +158,8 @@ class StridedSliceKernel : public OpKernel {
     }
     auto plan = PlanStridedSlice(input.shape(), spec[0], spec[1], spec[2], masks_);
     if (!plan.ok()) {
-      return ctx.Error(absl::StrCat(plan.status().message(), " (input ",
-                                    input.shape().DebugString(), ")"));
+      return ctx.Error(
+          absl::StrCat(plan.status().message(), " (input ", input.shape().DebugString(), ")"));
     }
     ASSIGN_OR_RETURN(TensorShape final_shape, MakeShape(ctx, plan->final_dims));
     if (plan->is_identity) {

@@ -13,10 +13,10 @@ namespace savedserve {
 
 // The op's attributes: bit i refers to entry i of begin/end/strides.
 struct StridedSliceMasks {
-  int64_t begin = 0;     // ignore begin[i]: start at the first element (last if stride < 0)
-  int64_t end = 0;       // ignore end[i]: run to the end (the start if stride < 0)
-  int64_t ellipsis = 0;  // entry i is `...`: as many full dimensions as needed (one bit)
-  int64_t new_axis = 0;  // entry i inserts a size-1 dimension (tf.newaxis)
+  int64_t begin = 0;        // ignore begin[i]: start at the first element (last if stride < 0)
+  int64_t end = 0;          // ignore end[i]: run to the end (the start if stride < 0)
+  int64_t ellipsis = 0;     // entry i is `...`: as many full dimensions as needed (one bit)
+  int64_t new_axis = 0;     // entry i inserts a size-1 dimension (tf.newaxis)
   int64_t shrink_axis = 0;  // entry i is an index: take begin[i] and drop the dimension
 };
 

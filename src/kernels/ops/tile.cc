@@ -24,9 +24,8 @@ class TileKernel : public OpKernel {
                      ReadIndexVector(ctx, multiples_tensor, "multiples"));
     const TensorShape& in = input.shape();
     if (static_cast<int64_t>(multiples.size()) != in.rank()) {
-      return ctx.Error(absl::StrCat("multiples has ", multiples.size(),
-                                    " entries but the input ", in.DebugString(), " has rank ",
-                                    in.rank()));
+      return ctx.Error(absl::StrCat("multiples has ", multiples.size(), " entries but the input ",
+                                    in.DebugString(), " has rank ", in.rank()));
     }
     std::vector<int64_t> dims(in.rank());
     for (int d = 0; d < in.rank(); ++d) {

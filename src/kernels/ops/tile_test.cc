@@ -24,9 +24,8 @@ TEST(Tile, TwoDims) {
   auto out = Tile(Iota<int32_t>({2, 3}), {2, 2});
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(out->shape(), TensorShape({4, 6}));
-  EXPECT_EQ(Values<int32_t>(*out),
-            (std::vector<int32_t>{0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5,
-                                  0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5}));
+  EXPECT_EQ(Values<int32_t>(*out), (std::vector<int32_t>{0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5,
+                                                         0, 1, 2, 0, 1, 2, 3, 4, 5, 3, 4, 5}));
 }
 
 TEST(Tile, ThreeDimsOnesZerosScalarStrings) {
@@ -51,8 +50,7 @@ TEST(Tile, Errors) {
   SS_EXPECT_ERROR_CONTAINS(Tile(Iota<float>({2}), {-1}), "multiples[0] = -1 is negative");
   OpRunner r("Tile");
   SS_EXPECT_ERROR_CONTAINS(
-      r.Run({Iota<float>({2, 2}), Vec<int64_t>({int64_t{1} << 62, int64_t{1} << 62})}),
-      "overflow");
+      r.Run({Iota<float>({2, 2}), Vec<int64_t>({int64_t{1} << 62, int64_t{1} << 62})}), "overflow");
 }
 
 }  // namespace

@@ -58,8 +58,8 @@ class TopKKernel : public OpKernel {
     ASSIGN_OR_RETURN(DataType index_type,
                      c.GetAttrOr<DataType>("index_type", tensorflow::DT_INT32));
     if (index_type != tensorflow::DT_INT32 && index_type != tensorflow::DT_INT64) {
-      return c.Error(absl::StrCat("index_type must be int32 or int64, got ",
-                                  DataTypeName(index_type)));
+      return c.Error(
+          absl::StrCat("index_type must be int32 or int64, got ", DataTypeName(index_type)));
     }
     return std::make_unique<TopKKernel>(k, index_type);
   }
@@ -75,8 +75,8 @@ class TopKKernel : public OpKernel {
     if (in.rank() == 0) return ctx.Error("input must be at least a vector, got a scalar");
     const int64_t n = in.dim(in.rank() - 1);
     if (k < 0 || k > n) {
-      return ctx.Error(absl::StrCat("k = ", k, " is not in [0, ", n, "] for input ",
-                                    in.DebugString()));
+      return ctx.Error(
+          absl::StrCat("k = ", k, " is not in [0, ", n, "] for input ", in.DebugString()));
     }
     if (index_type_ == tensorflow::DT_INT32 && n > std::numeric_limits<int32_t>::max()) {
       return ctx.Error("rows are too long for int32 indices");

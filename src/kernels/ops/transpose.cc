@@ -19,20 +19,19 @@ absl::StatusOr<TransposePlan> PlanTranspose(const KernelContext& ctx, const Tens
   const std::string perm_text = absl::StrCat("[", absl::StrJoin(perm, ","), "]");
   if (static_cast<int64_t>(perm.size()) != rank) {
     return ctx.Error(absl::StrCat("perm ", perm_text, " has ", perm.size(),
-                                  " entries but the input ", in.DebugString(), " has rank ",
-                                  rank));
+                                  " entries but the input ", in.DebugString(), " has rank ", rank));
   }
   TransposePlan plan;
   std::vector<bool> seen(rank, false);
   std::vector<int64_t> out_dims;
   for (int64_t p : perm) {
     if (p < 0 || p >= rank) {
-      return ctx.Error(absl::StrCat("perm ", perm_text, " has entry ", p,
-                                    ", out of range [0, ", rank, ")"));
+      return ctx.Error(
+          absl::StrCat("perm ", perm_text, " has entry ", p, ", out of range [0, ", rank, ")"));
     }
     if (seen[p]) {
-      return ctx.Error(absl::StrCat("perm ", perm_text, " is not a permutation: ", p,
-                                    " appears twice"));
+      return ctx.Error(
+          absl::StrCat("perm ", perm_text, " is not a permutation: ", p, " appears twice"));
     }
     seen[p] = true;
     plan.perm.push_back(static_cast<int>(p));

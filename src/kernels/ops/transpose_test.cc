@@ -98,12 +98,12 @@ const std::vector<DiffCase>& DiffCases() {
       {{64, 48}, {1, 0}},
       {{33, 65}, {1, 0}},  // tiles with remainders
       {{1, 200}, {1, 0}},
-      {{2, 7, 9, 5}, {0, 3, 1, 2}},    // NHWC -> NCHW
-      {{2, 5, 7, 9}, {0, 2, 3, 1}},    // NCHW -> NHWC
+      {{2, 7, 9, 5}, {0, 3, 1, 2}},  // NHWC -> NCHW
+      {{2, 5, 7, 9}, {0, 2, 3, 1}},  // NCHW -> NHWC
       {{3, 4, 5, 6}, {3, 2, 1, 0}},
-      {{3, 4, 5, 6}, {1, 0, 2, 3}},    // innermost stays: memcpy runs
-      {{3, 1, 5, 1}, {3, 2, 1, 0}},    // size-1 dims dropped
-      {{4, 1, 6}, {0, 2, 1}},          // only a size-1 dim moves: zero-copy
+      {{3, 4, 5, 6}, {1, 0, 2, 3}},  // innermost stays: memcpy runs
+      {{3, 1, 5, 1}, {3, 2, 1, 0}},  // size-1 dims dropped
+      {{4, 1, 6}, {0, 2, 1}},        // only a size-1 dim moves: zero-copy
       {{2, 3, 4, 5, 6}, {4, 2, 0, 3, 1}},
       {{2, 3, 4, 5, 6}, {0, 1, 2, 3, 4}},
       {{6, 0, 3}, {2, 1, 0}},
