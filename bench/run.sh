@@ -30,4 +30,6 @@ for b in "$BUILD"/bench/*_bench; do
   [ -x "$b" ] || continue
   run "$(basename "$b")" "$b" --benchmark_min_time=0.2
 done
+# End-to-end serving throughput (starts its own server; wrk/nginx for the REST reference).
+run serving_bench.sh bash bench/serving_bench.sh "$BUILD"
 echo "results written to $OUT"

@@ -1,24 +1,29 @@
 #!/usr/bin/env bash
-# `make run`: the main job on an embedded default. It writes the built-in half_plus_two
-# model (made by savedserve's own graph and SavedModel builders, no TensorFlow involved)
-# into models/, shows it as saved_model_cli would, and, when the shared test data is beside
-# the repository, exports a real TF1 checkpoint too.
-# The model server (`savedserve serve`) will take over this script once it exists.
+# `make run`: serves the embedded default model. It writes the built-in half_plus_two
+# (y = 0.5 * x + 2, made by savedserve's own graph and SavedModel builders, no TensorFlow
+# involved) into models/ unless a version is already there, then runs `savedserve serve` in
+# the foreground with TF Serving's usual ports. Ctrl-C stops it gracefully.
 set -euo pipefail
 BIN=${1:-build/tools/savedserve}
-BASE=${MODELS_DIR:-models}
+BASE=${MODELS_DIR:-$PWD/models}
+GRPC_PORT=${GRPC_PORT:-8500}
+REST_PORT=${REST_PORT:-8501}
 
-echo "== savedserve export half_plus_two --export_base $BASE"
-"$BIN" export half_plus_two --export_base "$BASE" --model_name half_plus_two --version next
-latest=$(ls "$BASE/half_plus_two" | grep -E '^[0-9]+$' | sort -n | tail -1)
-echo
-echo "== savedserve show --dir $BASE/half_plus_two/$latest --all"
-"$BIN" show --dir "$BASE/half_plus_two/$latest" --all
-
-CKPT=${SAVEDSERVE_TESTDATA:-../shared/testdata}/checkpoints/half_plus_two_tf1_v2/00000123/export
-if [ -f "$CKPT.index" ]; then
-  echo
-  echo "== savedserve export --checkpoint $CKPT"
-  "$BIN" export --checkpoint "$CKPT" --inputs x=Placeholder:0 --outputs y=Add:0 \
-    --export_base "$BASE" --model_name tf1_half_plus_two --version next
+if ! ls "$BASE/half_plus_two" 2>/dev/null | grep -qE '^[0-9]+$'; then
+  echo "== savedserve export half_plus_two --export_base $BASE"
+  "$BIN" export half_plus_two --export_base "$BASE" --model_name half_plus_two --version next
 fi
+
+cat <<EOF
+
+== Serving half_plus_two from $BASE/half_plus_two
+REST: http://localhost:$REST_PORT/v1/models/half_plus_two
+      curl -d '{"instances": [1.0, 2.0, 5.0]}' -X POST http://localhost:$REST_PORT/v1/models/half_plus_two:predict
+      (answers {"predictions": [2.5, 3.0, 4.5]})
+gRPC: localhost:$GRPC_PORT, tensorflow.serving.PredictionService/Predict with model_spec.name
+      "half_plus_two" and input "x" (DT_FLOAT); any TF Serving gRPC client works.
+Press Ctrl-C to stop.
+
+EOF
+exec "$BIN" serve --model_name half_plus_two --model_base_path "$BASE/half_plus_two" \
+  --port "$GRPC_PORT" --rest_api_port "$REST_PORT"

@@ -216,6 +216,56 @@ absl::Status AddObjectRow(const Value& row, int64_t index, const TensorInfoMap& 
   return absl::OkStatus();
 }
 
+// Stacks the rows' tensors along a new dim 0.
+void SetBatchedShapes(int64_t count, const TensorInfoMap& infos, const RowShapes& rows,
+                      TensorProtoMap* tensors) {
+  for (auto& [name, tensor] : *tensors) {
+    tensor.set_dtype(infos.at(name).dtype());
+    TensorShapeProto* shape = tensor.mutable_tensor_shape();
+    shape->Clear();
+    shape->add_dim()->set_size(count);
+    for (const auto& dim : rows.shapes.at(name).dim()) shape->add_dim()->set_size(dim.size());
+  }
+}
+
+absl::Status RowError(int64_t index, const absl::Status& status) {
+  return absl::InvalidArgumentError(absl::StrCat(
+      "Failed to process element: ", index, " of 'instances' list. Error: ", status.ToString()));
+}
+
+// Rows of the single input. Each row is filled against the first row's shape, which checks
+// it is dense and of that shape in one pass (no per-row lookups: a batch may have a million
+// scalar rows). A row that does not fit is re-run the TF Serving way for its exact message.
+absl::Status FillFromPlainRows(const Value& instances, const TensorInfoMap& infos,
+                               TensorProtoMap* tensors) {
+  const auto& [name, info] = *infos.begin();
+  RowShapes rows;
+  TensorProto& tensor = (*tensors)[name];
+  int64_t count = 0;
+  for (const Value& row : instances.GetArray()) {
+    if (IsRowObject(row)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Expecting value/list but got object at item ", count, " of input list"));
+    }
+    if (count == 0) {
+      const absl::Status status = AddInstanceItem(row, name, infos, &rows, tensors);
+      if (!status.ok()) return RowError(count, status);
+    } else {
+      int64_t values = 0;
+      const int64_t expected = rows.sizes.at(name);
+      if (!FillTensorProto(row, 0, info.dtype(), &values, &tensor).ok() || values != expected) {
+        TensorProtoMap scratch;
+        absl::Status status = AddInstanceItem(row, name, infos, &rows, &scratch);
+        if (status.ok()) status = absl::InvalidArgumentError("Row does not match row 0");
+        return RowError(count, status);
+      }
+    }
+    ++count;
+  }
+  SetBatchedShapes(count, infos, rows, tensors);
+  return absl::OkStatus();
+}
+
 // Row format: each element of `instances` is one batch row (a value, or an object of named
 // values when the signature has several inputs); rows are stacked along a new dim 0.
 absl::Status FillFromInstances(const Value& instances, const TensorInfoMap& infos,
@@ -227,36 +277,18 @@ absl::Status FillFromInstances(const Value& instances, const TensorInfoMap& info
         "required as per tensorinfo_map");
   }
   tensors->clear();
+  if (!objects) return FillFromPlainRows(instances, infos, tensors);
   RowShapes rows;
   int64_t count = 0;
   for (const Value& row : instances.GetArray()) {
-    if (objects) {
-      if (!IsRowObject(row)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Expecting object but got list at item ", count, " of input list"));
-      }
-      RETURN_IF_ERROR(AddObjectRow(row, count, infos, &rows, tensors));
-    } else {
-      if (IsRowObject(row)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Expecting value/list but got object at item ", count, " of input list"));
-      }
-      const absl::Status status = AddInstanceItem(row, infos.begin()->first, infos, &rows, tensors);
-      if (!status.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("Failed to process element: ", count,
-                         " of 'instances' list. Error: ", status.ToString()));
-      }
+    if (!IsRowObject(row)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("Expecting object but got list at item ", count, " of input list"));
     }
+    RETURN_IF_ERROR(AddObjectRow(row, count, infos, &rows, tensors));
     ++count;
   }
-  for (auto& [name, tensor] : *tensors) {
-    tensor.set_dtype(infos.at(name).dtype());
-    TensorShapeProto* shape = tensor.mutable_tensor_shape();
-    shape->Clear();
-    shape->add_dim()->set_size(count);
-    for (const auto& dim : rows.shapes[name].dim()) shape->add_dim()->set_size(dim.size());
-  }
+  SetBatchedShapes(count, infos, rows, tensors);
   return absl::OkStatus();
 }
 

@@ -1,14 +1,14 @@
 #include "frontend/rest/json_util.h"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <limits>
 #include <type_traits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rapidjson/error/en.h"
 #include "rapidjson/writer.h"
@@ -44,31 +44,46 @@ int MaxNesting(absl::string_view json, int limit) {
   return max_depth;
 }
 
+// Writes `value` as TF Serving does into `buf` (at least kDecimalBufferSize bytes) and
+// returns the length. <charconv> gives printf's %g digits without printf's cost.
+constexpr size_t kDecimalBufferSize = 48;
 template <typename T>
-std::string FormatDecimal(T value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return std::signbit(value) ? "-Infinity" : "Infinity";
-  // Six significant digits first (absl::StrCat's %g), as TF Serving does, so that a float
-  // 0.2 prints as 0.2 and not as the double nearest to it.
-  std::string text = absl::StrCat(value);
+size_t FormatDecimalTo(T value, char* buf) {
+  auto copy = [buf](absl::string_view text) {
+    text.copy(buf, text.size());
+    return text.size();
+  };
+  if (std::isnan(value)) return copy("NaN");
+  if (std::isinf(value)) return copy(std::signbit(value) ? "-Infinity" : "Infinity");
+  char* const end = buf + kDecimalBufferSize - 2;  // room for ".0"
+  // Six significant digits first (%g, as absl::StrCat prints), so that a float 0.2 prints as
+  // 0.2 and not as the double nearest to it; max_digits10 when that does not round-trip.
+  char* last = std::to_chars(buf, end, value, std::chars_format::general, 6).ptr;
   T parsed;
-  bool ok;
-  if constexpr (std::is_same_v<T, float>) {
-    ok = absl::SimpleAtof(text, &parsed);
-  } else {
-    ok = absl::SimpleAtod(text, &parsed);
-  }
-  if (!ok || parsed != value) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "%.*g", std::numeric_limits<T>::max_digits10,
-                  static_cast<double>(value));
-    text = buf;
+  const auto [ptr, ec] = std::from_chars(buf, last, parsed);
+  if (ec != std::errc() || ptr != last || parsed != value) {
+    last = std::to_chars(buf, end, value, std::chars_format::general,
+                         std::numeric_limits<T>::max_digits10)
+               .ptr;
   }
   // Whole numbers get ".0" so clients see a float, not an int (9e+06 already reads as one).
-  if (text.find('.') == std::string::npos && text.find('e') == std::string::npos) {
-    text += ".0";
+  if (std::find_if(buf, last, [](char c) { return c == '.' || c == 'e'; }) == last) {
+    *last++ = '.';
+    *last++ = '0';
   }
-  return text;
+  return last - buf;
+}
+
+template <typename T>
+std::string FormatDecimal(T value) {
+  char buf[kDecimalBufferSize];
+  return std::string(buf, FormatDecimalTo(value, buf));
+}
+
+template <typename T>
+bool WriteDecimal(JsonWriter* writer, T value) {
+  char buf[kDecimalBufferSize];
+  return writer->RawValue(buf, FormatDecimalTo(value, buf), rapidjson::kNumberType);
 }
 
 // Valid UTF-8 (RFC 3629: no overlongs, surrogates or values past U+10FFFF) with no control
@@ -244,15 +259,8 @@ std::string TfTypeName(DataType dtype) {
 std::string FormatFloat(float value) { return FormatDecimal(value); }
 std::string FormatDouble(double value) { return FormatDecimal(value); }
 
-bool WriteFloat(JsonWriter* writer, float value) {
-  const std::string text = FormatFloat(value);
-  return writer->RawValue(text.data(), text.size(), rapidjson::kNumberType);
-}
-
-bool WriteDouble(JsonWriter* writer, double value) {
-  const std::string text = FormatDouble(value);
-  return writer->RawValue(text.data(), text.size(), rapidjson::kNumberType);
-}
+bool WriteFloat(JsonWriter* writer, float value) { return WriteDecimal(writer, value); }
+bool WriteDouble(JsonWriter* writer, double value) { return WriteDecimal(writer, value); }
 
 bool IsBase64Object(const rapidjson::Value& value) {
   if (!value.IsObject() || value.MemberCount() != 1) return false;

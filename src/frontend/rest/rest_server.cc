@@ -160,17 +160,29 @@ class Session : public std::enable_shared_from_this<Session> {
                      beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
+  // A request that cannot be read: refused with a JSON error when the client is still there
+  // to read one (too large, or not HTTP), else the connection just closes.
   void OnReadError(beast::error_code ec) {
+    int http_status = 400;
+    std::string message;
     if (ec == http::error::body_limit) {
-      const absl::Status status = absl::InvalidArgumentError(
-          absl::StrCat("Request body exceeds the limit of ", server_->max_body_bytes(), " bytes"));
-      RestResponse response{
-          413, {{"Content-Type", "application/json"}}, MakeJsonFromStatus(status)};
-      return Write(ToBeast(std::move(response), parser_->get().version(), false),
-                   /*drain=*/true);
+      http_status = 413;
+      message =
+          absl::StrCat("Request body exceeds the limit of ", server_->max_body_bytes(), " bytes");
+    } else if (ec == http::error::header_limit) {
+      http_status = 431;
+      message = absl::StrCat("Request header exceeds the limit of ", kHeaderLimitBytes, " bytes");
+    } else if (ec.category() == http::make_error_code(http::error::bad_method).category() &&
+               ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      message = absl::StrCat("Malformed HTTP request: ", ec.message());
+    } else {
+      return CloseNow();  // end of stream, timeout, reset, or Stop()
     }
-    // end_of_stream, timeout, a reset, or Stop(): nothing to answer.
-    CloseNow();
+    const unsigned version = parser_->is_header_done() ? parser_->get().version() : 11;
+    RestResponse response{http_status,
+                          {{"Content-Type", "application/json"}},
+                          MakeJsonFromStatus(absl::InvalidArgumentError(message))};
+    Write(ToBeast(std::move(response), version, /*keep_alive=*/false), /*drain=*/true);
   }
 
   void OnRead(beast::error_code ec, size_t) {
@@ -207,8 +219,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void DrainAndClose() {
     beast::error_code ignored;
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    if (!draining_) {
-      draining_ = true;
+    if (drain_buffer_.empty()) {
+      drain_buffer_.resize(16 << 10);
       stream_.expires_after(std::min<std::chrono::milliseconds>(kMaxDrain, server_->timeout()));
     }
     stream_.async_read_some(net::buffer(drain_buffer_),
@@ -234,9 +246,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;  // alive while being written
   bool busy_ = false;                                          // a request is being answered
-  bool stop_requested_ = false;  // Shutdown(): close after the current response
-  bool draining_ = false;
-  char drain_buffer_[16 << 10];
+  bool stop_requested_ = false;     // Shutdown(): close after the current response
+  std::vector<char> drain_buffer_;  // allocated when draining
 };
 
 }  // namespace

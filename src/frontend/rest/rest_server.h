@@ -3,9 +3,10 @@
 // order); every request goes through HandleRestRequest (rest_handler.h) on one of
 // `num_threads` threads running the I/O context. Reading a request (and idling on a
 // keep-alive connection) and writing a response are each bounded by timeout_ms; a body
-// larger than max_body_bytes gets 413 and the connection is closed; "Expect: 100-continue"
-// is honoured. Shutdown() stops accepting, closes idle connections, lets requests already
-// read finish and their responses be written, then returns.
+// larger than max_body_bytes gets 413, a header over 64 KiB 431, and a request that is not
+// HTTP 400, each with a JSON error, after which the connection is closed;
+// "Expect: 100-continue" is honoured. Shutdown() stops accepting, closes idle connections, lets
+// requests already read finish and their responses be written, then returns.
 //
 // Thread-safety: Create/Start/Shutdown/port may be called from any thread that is not one of
 // the server's own; the handler runs concurrently on the server's threads.

@@ -178,6 +178,24 @@ TEST_F(RestServerTest, BodyOverTheLimitGets413AndTheServerKeepsServing) {
   ExpectServing();
 }
 
+TEST_F(RestServerTest, MalformedHttpGets400AndHugeHeaders431) {
+  StartServer();
+  {
+    Connection c(server_->port());
+    c.WriteRaw("GET /healthz HTTP/1.1\r\nHost x\r\n\r\n");  // no colon
+    const auto res = c.Read();
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_THAT(ErrorOf(res.body()), HasSubstr("Malformed HTTP request"));
+  }
+  {
+    Connection c(server_->port());
+    c.WriteRaw(absl::StrCat(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ", std::string(100 << 10, 'a'), "\r\n\r\n"));
+    EXPECT_EQ(c.Read().result_int(), 431);
+  }
+  ExpectServing();
+}
+
 TEST_F(RestServerTest, DeeplyNestedArraysGet400AndTheServerKeepsServing) {
   StartServer();
   Connection c(server_->port());
@@ -256,15 +274,17 @@ TEST_F(RestServerTest, ShutdownFinishesInFlightRequestsAndStopsAccepting) {
   serving_.core.SetLookupDelay(absl::Milliseconds(300));
   const int port = server_->port();
   Connection idle(port);  // connected, no request: closed by Shutdown
-  auto in_flight = std::async(std::launch::async, [port] {
-    Connection c(port);
-    return c.Send(http::verb::post, kPredict, R"({"instances": [1.0]})");
+  Connection busy(port);
+  const int before = serving_.core.lookups();
+  auto in_flight = std::async(std::launch::async, [&busy] {
+    return busy.Send(http::verb::post, kPredict, R"({"instances": [1.0]})");
   });
-  absl::SleepFor(absl::Milliseconds(100));  // the request is being handled
+  serving_.core.AwaitLookupAfter(before);  // the request is being handled
   server_->Shutdown();
   const auto res = in_flight.get();
   EXPECT_EQ(res.result_int(), 200);
   EXPECT_FALSE(res.keep_alive());
+  EXPECT_TRUE(busy.ClosedByServer());
   EXPECT_TRUE(idle.ClosedByServer());
   net::io_context ioc;
   tcp::socket s(ioc);
@@ -277,18 +297,18 @@ TEST_F(RestServerTest, ShutdownFinishesInFlightRequestsAndStopsAccepting) {
 TEST_F(RestServerTest, ShutdownDeadlineClosesSlowResponses) {
   StartServer();
   serving_.core.SetLookupDelay(absl::Milliseconds(500));
-  const int port = server_->port();
-  auto in_flight = std::async(std::launch::async, [port] {
-    Connection c(port);
+  Connection busy(server_->port());
+  const int before = serving_.core.lookups();
+  auto in_flight = std::async(std::launch::async, [&busy] {
     beast::error_code ec;
     try {
-      c.Send(http::verb::post, kPredict, R"({"instances": [1.0]})");
+      busy.Send(http::verb::post, kPredict, R"({"instances": [1.0]})");
     } catch (const beast::system_error& e) {
       ec = e.code();
     }
     return ec;
   });
-  absl::SleepFor(absl::Milliseconds(100));
+  serving_.core.AwaitLookupAfter(before);
   const absl::Time start = absl::Now();
   server_->Shutdown(absl::Now() + absl::Milliseconds(50));
   // The handler already running still completes (it cannot be interrupted) but its

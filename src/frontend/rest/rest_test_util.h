@@ -30,9 +30,16 @@ class FakeServerCore : public ServerCore {
   void SetAvailable(bool available) { available_ = available; }
   // Makes every servable lookup (so every predict/classify/regress) take this long.
   void SetLookupDelay(absl::Duration delay) { delay_ms_ = absl::ToInt64Milliseconds(delay); }
+  // Servable lookups started so far (a request being handled has started one).
+  int lookups() const { return lookups_.load(); }
+  // Waits until a lookup has started after `before` had been seen.
+  void AwaitLookupAfter(int before) const {
+    while (lookups_.load() <= before) absl::SleepFor(absl::Milliseconds(1));
+  }
 
   absl::StatusOr<ServableHandle> GetServableHandle(
       const tensorflow::serving::ModelSpec& spec) const override {
+    ++lookups_;
     if (const int64_t ms = delay_ms_.load(); ms > 0) absl::SleepFor(absl::Milliseconds(ms));
     const auto model = models_.find(spec.name());
     if (spec.has_version()) {
@@ -94,6 +101,7 @@ class FakeServerCore : public ServerCore {
   std::map<std::string, int64_t> labels_;
   std::atomic<bool> available_{true};
   std::atomic<int64_t> delay_ms_{0};
+  mutable std::atomic<int> lookups_{0};
 };
 
 // "half_plus_two" versions 123 (y = 0.5x + 2) and 124 (y = 1.5x + 2), label "stable" -> 123.
