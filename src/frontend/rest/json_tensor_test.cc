@@ -166,6 +166,13 @@ TEST(JsonPredictRequestTest, RowFormatErrors) {
               HasSubstr("Expecting tensor size"));
   EXPECT_THAT(Parse(R"({"instances": [[1.0, 2.0], [[3.0], [4.0]]]})", kX).status.message(),
               HasSubstr("Expecting shape"));
+  EXPECT_THAT(Parse(R"({"instances": [[1.0], [[2.0]]]})", kX).status.message(),
+              HasSubstr("Failed to process element: 1 of 'instances' list. Error: "
+                        "INVALID_ARGUMENT: Expecting shape [1] but got: [1,1]"));
+  EXPECT_THAT(Parse(R"({"instances": [[1.0], ["a"]]})", kX).status.message(),
+              HasSubstr("Failed to process element: 1 of 'instances' list. Error: "
+                        "INVALID_ARGUMENT: JSON Value: \"a\" Type: String is not of expected "
+                        "type: float"));
   EXPECT_THAT(Parse(R"({"instances": [[1.0, [2.0]]]})", kX).status.message(),
               HasSubstr("Encountered list at unexpected level"));
   EXPECT_THAT(Parse(R"({"instances": [[[1.0], 2.0]]})", kX).status.message(),

@@ -40,7 +40,8 @@ absl::Status FillSignatureName(const rapidjson::Value& doc, tensorflow::serving:
 
 // "Null", "False", "True", "Object", "Array", "String", "Number".
 const char* JsonTypeString(const rapidjson::Value& value);
-// The value as (pretty) JSON text for error messages, cut after a few KiB.
+// The value as compact JSON text for error messages (NaN/Infinity included), cut after
+// 4 KiB.
 std::string JsonValueToString(const rapidjson::Value& value);
 // TensorFlow's DataTypeString: "float", "int64", "string", "half", ...
 std::string TfTypeName(DataType dtype);
