@@ -46,12 +46,12 @@ class OneDnnBatchMatMulKernel final : public OpKernel, public onednn::Introspect
   }
 
   absl::Status Compute(KernelContext& ctx) const override {
-    const int threads = onednn::UseThreads(ctx.thread_pool());
     ASSIGN_OR_RETURN(Tensor x, ctx.input(0));
     ASSIGN_OR_RETURN(Tensor y, ctx.input(1));
     if (x.dtype() != tensorflow::DT_FLOAT || y.dtype() != tensorflow::DT_FLOAT) {
       return ctx.Error("operands must be float32");
     }
+    const int threads = onednn::UseThreads(ctx.thread_pool(), Flops({x.shape(), y.shape()}));
     auto plan_or = GetPlan(x.shape(), y.shape(), threads);
     if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
     const Plan& plan = **plan_or;

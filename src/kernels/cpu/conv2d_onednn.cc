@@ -83,6 +83,11 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
 
   explicit OneDnnConvKernel(ConvSpec spec) : spec_(std::move(spec)) {}
 
+  // For UseThreads: depthwise convolutions are memory-bound, so weigh their flops up.
+  double Work(const TensorShape& input, const TensorShape& filter) const {
+    return static_cast<double>(spec_.Flops(input, filter)) * (spec_.depthwise ? 8 : 1);
+  }
+
   bool has_bias() const {
     return spec_.fused && tail_in_primitive_ && spec_.fused_ops.affine != FusedOps::Affine::kNone;
   }
@@ -99,12 +104,14 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
   absl::StatusOr<std::shared_ptr<const Plan>> MakePlan(const TensorShape& input,
                                                        const TensorShape& filter) const;
   // Winograd F(4x4, 3x3) pays for its reorders on 3x3 stride-1 convolutions with enough
-  // channels; a residual Add would need its operand reordered too, so it stays direct.
+  // channels (measured on SSD300's layers: also for the 24-channel box heads over 512+
+  // input channels, not for the 16-channel one over 38x38). A residual Add would need its
+  // operand reordered too, so it stays direct.
   bool UseWinograd(const WindowGeometry& g) const {
+    const bool channels = (g.in_c >= 64 && g.out_c >= 64) || (g.in_c >= 512 && g.out_c >= 24);
     return ConvWinogradEnabled() && !spec_.depthwise && g.window_h == 3 && g.window_w == 3 &&
            g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 &&
-           g.in_c >= 64 && g.out_c >= 64 && g.out_h * g.out_w >= 64 &&
-           !(spec_.fused && spec_.fused_ops.residual_add);
+           channels && g.out_h * g.out_w >= 64 && !(spec_.fused && spec_.fused_ops.residual_add);
   }
   absl::Status RunReference(KernelContext& ctx, const Tensor& input, const Plan& plan,
                             Tensor* output) const;
@@ -166,7 +173,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> OneDnnConvKernel::Create(const KernelC
     if (in.rank() == 4 && in.dims()[1] > 0 && in.dims()[2] > 0 && in.dims()[3] > 0) {
       TensorShape probe(
           {std::max<int64_t>(in.dims()[0], 1), in.dims()[1], in.dims()[2], in.dims()[3]});
-      (void)k->GetPlan(probe, filter->shape(), ThreadPool::NumCores());
+      const int threads = onednn::UseThreads(nullptr, k->Work(probe, filter->shape()));
+      (void)k->GetPlan(probe, filter->shape(), threads);
     }
   }
   return std::unique_ptr<OpKernel>(std::move(k));
@@ -191,15 +199,13 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
       onednn::AppendActivation(spec_.fused_ops.activation, spec_.fused_ops.leakyrelu_alpha,
                                &post_ops);
     }
-    auto any = [](const memory::desc& d) {
-      return memory::desc(d.dims(), kF32, Tag::any);
-    };
+    auto any = [](const memory::desc& d) { return memory::desc(d.dims(), kF32, Tag::any); };
     dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference,
         winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct,
         winograd ? any(src) : src, AnyFilterDesc(filter, spec_.depthwise), bias,
-        winograd ? any(dst) : dst, {g.stride_h, g.stride_w},
-        {g.dilation_h - 1, g.dilation_w - 1}, {g.pad_top, g.pad_left},
+        winograd ? any(dst) : dst, {g.stride_h, g.stride_w}, {g.dilation_h - 1, g.dilation_w - 1},
+        {g.pad_top, g.pad_left},
         {std::max<int64_t>(g.pad_bottom, 0), std::max<int64_t>(g.pad_right, 0)});
     plan->pd = dnnl::convolution_forward::primitive_desc(desc, onednn::MakeAttr(post_ops),
                                                          onednn::CpuEngine());
@@ -243,7 +249,6 @@ absl::Status OneDnnConvKernel::RunReference(KernelContext& ctx, const Tensor& in
 }
 
 absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
-  const int threads = onednn::UseThreads(ctx.thread_pool());
   ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
   if (input.dtype() != tensorflow::DT_FLOAT) return ctx.Error("input must be float32");
   Tensor filter;
@@ -252,6 +257,7 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
     if (filter.dtype() != tensorflow::DT_FLOAT) return ctx.Error("filter must be float32");
   }
   const TensorShape& filter_shape = filter_shape_ ? *filter_shape_ : filter.shape();
+  const int threads = onednn::UseThreads(ctx.thread_pool(), Work(input.shape(), filter_shape));
   auto plan_or = GetPlan(input.shape(), filter_shape, threads);
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
@@ -291,8 +297,8 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
     memory src = onednn::Wrap(plan.pd.src_desc(), input);
     memory dst = onednn::Wrap(plan.pd.dst_desc(), *output);
     if (plan.blocked) {  // NHWC -> blocked, run, blocked -> NHWC
-      memory user_src = onednn::Wrap(
-          memory::desc({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc), input);
+      memory user_src =
+          onednn::Wrap(memory::desc({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc), input);
       src = memory(plan.pd.src_desc(), onednn::CpuEngine(),
                    onednn::ThreadBuffer(0, plan.pd.src_desc().get_size()));
       dst = memory(plan.pd.dst_desc(), onednn::CpuEngine(),

@@ -53,7 +53,8 @@ class OneDnnMatMulKernel final : public OpKernel, public onednn::Introspectable 
       if (a.rank() == 2 && a.dims()[k_axis] == kdim) {
         const int64_t m = std::max<int64_t>(a.dims()[1 - k_axis], 1);
         TensorShape probe = k->spec_.transpose_a ? TensorShape({kdim, m}) : TensorShape({m, kdim});
-        (void)k->GetPlan(probe, b->shape(), ThreadPool::NumCores());
+        const int threads = onednn::UseThreads(nullptr, k->Flops({probe, b->shape()}));
+        (void)k->GetPlan(probe, b->shape(), threads);
       }
     }
     return std::unique_ptr<OpKernel>(std::move(k));
@@ -128,7 +129,6 @@ class OneDnnMatMulKernel final : public OpKernel, public onednn::Introspectable 
 };
 
 absl::Status OneDnnMatMulKernel::Compute(KernelContext& ctx) const {
-  const int threads = onednn::UseThreads(ctx.thread_pool());
   ASSIGN_OR_RETURN(Tensor a, ctx.input(0));
   Tensor b;
   if (!b_shape_) {
@@ -136,7 +136,9 @@ absl::Status OneDnnMatMulKernel::Compute(KernelContext& ctx) const {
     if (b.dtype() != tensorflow::DT_FLOAT) return ctx.Error("operands must be float32");
   }
   if (a.dtype() != tensorflow::DT_FLOAT) return ctx.Error("operands must be float32");
-  auto plan_or = GetPlan(a.shape(), b_shape_ ? *b_shape_ : b.shape(), threads);
+  const TensorShape& b_shape = b_shape_ ? *b_shape_ : b.shape();
+  const int threads = onednn::UseThreads(ctx.thread_pool(), Flops({a.shape(), b_shape}));
+  auto plan_or = GetPlan(a.shape(), b_shape, threads);
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
   const MatMulDims& d = plan.dims;

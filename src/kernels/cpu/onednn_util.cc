@@ -20,8 +20,10 @@ dnnl::stream& ThreadStream() {
   return stream;
 }
 
-int UseThreads(const ThreadPool* pool) {
-  const int threads = pool != nullptr ? pool->num_threads() : ThreadPool::NumCores();
+int UseThreads(const ThreadPool* pool, double work) {
+  const int available = pool != nullptr ? pool->num_threads() : ThreadPool::NumCores();
+  const int threads =
+      static_cast<int>(std::clamp<double>(work / kWorkPerThread, 1.0, std::max(available, 1)));
   if (omp_get_max_threads() != threads) omp_set_num_threads(threads);
   return threads;
 }

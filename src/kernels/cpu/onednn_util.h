@@ -3,7 +3,7 @@
 // Threads: Debian's oneDNN 2.6 is built with the OpenMP runtime and has no
 // set_max_threads API; it sizes its parallel regions from omp_get_max_threads() of the
 // calling thread, both when a primitive is created (work split) and when it runs. So every
-// kernel calls UseThreads(pool) first: it sets the calling thread's OpenMP team size to the
+// kernel calls UseThreads(pool, work) first: it sets the calling thread's OpenMP team size to the
 // session pool's num_threads (per-thread ICV, so concurrent requests do not interfere), and
 // the thread count is part of every primitive cache key.
 //
@@ -47,9 +47,13 @@ const dnnl::engine& CpuEngine();
 // A stream for the calling thread (created on first use).
 dnnl::stream& ThreadStream();
 
-// Sets the calling thread's OpenMP team size to pool->num_threads() (all cores when pool is
-// null) and returns it.
-int UseThreads(const ThreadPool* pool);
+// Sets the calling thread's OpenMP team size and returns it: pool->num_threads() (all cores
+// when pool is null), reduced for small problems to one thread per kWorkPerThread of `work`
+// (floating-point operations, or a comparable count for memory-bound ops). An OpenMP team
+// joins at a barrier, so a small primitive split over threads costs more than it saves, and
+// on a busy machine a descheduled team member stalls the whole call for a timeslice.
+constexpr double kWorkPerThread = 20e6;
+int UseThreads(const ThreadPool* pool, double work);
 
 // Scratchpad memory for `pd`, backed by a thread-local buffer that grows as needed. Valid
 // until the next call on this thread.

@@ -27,9 +27,13 @@ class OneDnnPoolKernel final : public OpKernel, public onednn::Introspectable {
   }
 
   absl::Status Compute(KernelContext& ctx) const override {
-    const int threads = onednn::UseThreads(ctx.thread_pool());
     ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
     if (input.dtype() != tensorflow::DT_FLOAT) return ctx.Error("input must be float32");
+    // Memory-bound: count each input element as a few operations per window tap.
+    const int threads =
+        onednn::UseThreads(ctx.thread_pool(), 4.0 * input.num_elements() * spec_.window.window_h *
+                                                  spec_.window.window_w /
+                                                  (spec_.window.stride_h * spec_.window.stride_w));
     auto plan_or = GetPlan(input.shape(), threads);
     if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
     const Plan& plan = **plan_or;

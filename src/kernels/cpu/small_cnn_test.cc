@@ -63,12 +63,17 @@ absl::StatusOr<Tensor> ReadNpy(const std::string& path) {
   return t;
 }
 
-// tests/data/small_cnn in the source tree: $SAVEDSERVE_SOURCE_DIR (set by ctest), else
-// found walking up from the working directory.
+// tests/data/small_cnn in the source tree: $SAVEDSERVE_SOURCE_DIR (set by ctest), else the
+// tree this file was compiled from, else found walking up from the working directory.
 std::string SmallCnnDir() {
   const std::string rel = "tests/data/small_cnn";
   if (const char* src = std::getenv("SAVEDSERVE_SOURCE_DIR"); src && *src) {
     return std::string(src) + "/" + rel;
+  }
+  const std::filesystem::path self(__FILE__);  // <root>/src/kernels/cpu/small_cnn_test.cc
+  if (self.is_absolute()) {
+    auto root = self.parent_path().parent_path().parent_path().parent_path();
+    if (std::filesystem::exists(root / rel / "input.npy")) return (root / rel).string();
   }
   for (auto dir = std::filesystem::current_path(); !dir.empty(); dir = dir.parent_path()) {
     if (std::filesystem::exists(dir / rel / "input.npy")) return (dir / rel).string();
