@@ -8,7 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
-#include "export/op_defs.h"
+#include "format/op_defs.h"
 #include "tensor/tensor_proto.h"
 #include "tensorflow/core/framework/variable.pb.h"
 

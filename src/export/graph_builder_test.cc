@@ -4,7 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "export/checkpoint_export.h"
-#include "export/op_defs.h"
+#include "format/op_defs.h"
 #include "format/saved_model.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "format/op_defs.h"
 
 namespace savedserve {
 namespace {
@@ -82,7 +83,7 @@ absl::StatusOr<std::vector<DataType>> ResolveArgTypes(const tensorflow::OpDef::A
 
 OpSignatures::OpSignatures(const tensorflow::OpList& stripped_ops,
                            const tensorflow::FunctionDefLibrary* library) {
-  for (const auto& op : BuiltinOpDefs().op()) ops_[op.name()] = op;
+  for (const auto& op : RegisteredOpList().op()) ops_[op.name()] = op;
   // The model's own definitions win: they match the attributes its nodes were written with.
   for (const auto& op : stripped_ops.op()) ops_[op.name()] = op;
   if (library != nullptr) {

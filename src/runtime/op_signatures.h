@@ -62,8 +62,4 @@ absl::StatusOr<std::vector<DataType>> ResolveArgTypes(
     const tensorflow::OpDef::ArgDef& arg,
     const google::protobuf::Map<std::string, tensorflow::AttrValue>& attrs);
 
-// OpDefs of the ops the runtime itself relies on, so that hand-made graphs without a
-// stripped_op_list still type correctly. Defined in builtin_op_defs.cc.
-const tensorflow::OpList& BuiltinOpDefs();
-
 }  // namespace savedserve

@@ -1,4 +1,4 @@
-#include "export/op_defs.h"
+#include "format/op_defs.h"
 
 #include <algorithm>
 #include <cassert>
@@ -83,10 +83,26 @@ constexpr const char* kOpDefs[] = {
            default_value { b: true }
          }
          allows_uninitialized_input: true)pb",
+    R"pb(name: "AssignAdd"
+         input_arg { name: "ref" type_attr: "T" is_ref: true }
+         input_arg { name: "value" type_attr: "T" }
+         output_arg { name: "output_ref" type_attr: "T" is_ref: true }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "use_locking"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "AssignVariableOp"
+         input_arg { name: "resource" type: DT_RESOURCE }
+         input_arg { name: "value" type_attr: "dtype" }
+         attr { name: "dtype" type: "type" })pb",
     R"pb(name: "Const"
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "value" type: "tensor" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "DisableCopyOnRead"
+         input_arg { name: "resource" type: DT_RESOURCE })pb",
     R"pb(name: "Fill"
          input_arg { name: "dims" type_attr: "index_type" }
          input_arg { name: "value" type_attr: "T" }
@@ -102,6 +118,10 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "IdentityN"
+         input_arg { name: "input" type_list_attr: "T" }
+         output_arg { name: "output" type_list_attr: "T" }
+         attr { name: "T" type: "list(type)" has_minimum: true minimum: 1 })pb",
     R"pb(name: "MergeV2Checkpoints"
          input_arg { name: "checkpoint_prefixes" type: DT_STRING }
          input_arg { name: "destination_prefix" type: DT_STRING }
@@ -149,6 +169,27 @@ constexpr const char* kOpDefs[] = {
            type: "int"
            default_value { i: 0 }
          })pb",
+    R"pb(name: "PartitionedCall"
+         input_arg { name: "args" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tin" type: "list(type)" }
+         attr { name: "Tout" type: "list(type)" }
+         attr { name: "f" type: "func" }
+         attr {
+           name: "config"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "config_proto"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "executor_type"
+           type: "string"
+           default_value { s: "" }
+         })pb",
     R"pb(name: "Placeholder"
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "dtype" type: "type" }
@@ -162,6 +203,10 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "dtype" type: "type" }
          attr { name: "shape" type: "shape" })pb",
+    R"pb(name: "ReadVariableOp"
+         input_arg { name: "resource" type: DT_RESOURCE }
+         output_arg { name: "value" type_attr: "dtype" }
+         attr { name: "dtype" type: "type" })pb",
     R"pb(name: "RestoreV2"
          input_arg { name: "prefix" type: DT_STRING }
          input_arg { name: "tensor_names" type: DT_STRING }
@@ -181,6 +226,36 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "shard" type: DT_INT32 }
          input_arg { name: "num_shards" type: DT_INT32 }
          output_arg { name: "filename" type: DT_STRING })pb",
+    R"pb(name: "StatefulPartitionedCall"
+         input_arg { name: "args" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tin" type: "list(type)" }
+         attr { name: "Tout" type: "list(type)" }
+         attr { name: "f" type: "func" }
+         attr {
+           name: "config"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "config_proto"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "executor_type"
+           type: "string"
+           default_value { s: "" }
+         }
+         is_stateful: true)pb",
+    R"pb(name: "StaticRegexFullMatch"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_BOOL }
+         attr { name: "pattern" type: "string" })pb",
+    R"pb(name: "StopGradient"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "StringJoin"
          input_arg { name: "inputs" type: DT_STRING number_attr: "N" }
          output_arg { name: "output" type: DT_STRING }
@@ -216,6 +291,37 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "VarHandleOp"
+         output_arg { name: "resource" type: DT_RESOURCE }
+         attr {
+           name: "container"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "shared_name"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr { name: "dtype" type: "type" }
+         attr { name: "shape" type: "shape" })pb",
+    R"pb(name: "VarIsInitializedOp"
+         input_arg { name: "resource" type: DT_RESOURCE }
+         output_arg { name: "is_initialized" type: DT_BOOL })pb",
+    R"pb(name: "Variable"
+         output_arg { name: "ref" type_attr: "dtype" is_ref: true }
+         attr { name: "shape" type: "shape" }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "container"
+           type: "string"
+           default_value { s: "" }
+         }
+         attr {
+           name: "shared_name"
+           type: "string"
+           default_value { s: "" }
+         })pb",
     R"pb(name: "VariableV2"
          output_arg { name: "ref" type_attr: "dtype" is_ref: true }
          attr { name: "shape" type: "shape" }
@@ -231,6 +337,10 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "" }
          }
          is_stateful: true)pb",
+    R"pb(name: "_Arg"
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr { name: "index" type: "int" })pb",
 };
 
 using OpDefTable = absl::flat_hash_map<std::string, tensorflow::OpDef>;
@@ -255,6 +365,15 @@ const OpDefTable& Table() {
 const tensorflow::OpDef* RegisteredOpDef(absl::string_view op) {
   auto it = Table().find(std::string(op));
   return it == Table().end() ? nullptr : &it->second;
+}
+
+const tensorflow::OpList& RegisteredOpList() {
+  static const tensorflow::OpList* list = [] {
+    auto* l = new tensorflow::OpList;
+    for (const std::string& name : RegisteredOpNames()) *l->add_op() = Table().at(name);
+    return l;
+  }();
+  return *list;
 }
 
 std::vector<std::string> RegisteredOpNames() {

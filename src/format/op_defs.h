@@ -1,6 +1,7 @@
-// The OpDefs of the ops GraphBuilder can emit: TensorFlow's registered op signatures (as
-// TF 1.15 registers them, documentation stripped), recorded in a meta graph's
-// stripped_op_list so that consumers can type every tensor and fill in default attrs.
+// TensorFlow's registered op signatures (as TF 1.15 registers them, documentation stripped)
+// for the ops savedserve writes or relies on. The export layer records them in a meta
+// graph's stripped_op_list (so consumers can type every tensor and fill in default attrs);
+// the runtime falls back to them for graphs that carry no stripped_op_list.
 // The table is data (text protos in op_defs.cc); adding an op is adding one entry there.
 // Immutable after first use; safe for concurrent use.
 #pragma once
@@ -15,6 +16,9 @@ namespace savedserve {
 
 // The OpDef of `op` ("Add", "VariableV2", ...), or nullptr when the table lacks it.
 const tensorflow::OpDef* RegisteredOpDef(absl::string_view op);
+
+// Every OpDef in the table, sorted by name.
+const tensorflow::OpList& RegisteredOpList();
 
 // Names of every op in the table, sorted.
 std::vector<std::string> RegisteredOpNames();
