@@ -10,6 +10,8 @@
 // Errors are InvalidArgument naming the example and feature. Pure; safe for concurrent use.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -76,5 +78,19 @@ absl::StatusOr<ParseExampleAttrs> ReadParseExampleAttrs(const KernelConstruction
 // Writes `parsed` to the kernel's outputs in TF's order: sparse indices, values, shapes,
 // dense values, ragged values, ragged row splits.
 absl::Status SetParsedOutputs(KernelContext& ctx, ParsedExamples parsed);
+
+// Both op versions build their feature spec from inputs 2.. (keys and dense defaults):
+// once at load when all of them are graph constants (the usual case), else on every run.
+using SpecInput = std::function<absl::StatusOr<Tensor>(int input_index)>;
+using SpecBuilder = std::function<absl::StatusOr<ExampleParserSpec>(const SpecInput&)>;
+// The spec built from constant inputs 2..num_inputs-1, or nullopt when one of them varies.
+absl::StatusOr<std::optional<ExampleParserSpec>> SpecFromConstants(const KernelConstruction& c,
+                                                                   int num_inputs,
+                                                                   const SpecBuilder& build);
+// Parses `serialized` (with `names`) using `constant_spec`, or a spec built from this run's
+// inputs when there is none, and sets the outputs.
+absl::Status ParseAndSetOutputs(KernelContext& ctx, const Tensor& serialized, const Tensor& names,
+                                const std::optional<ExampleParserSpec>& constant_spec,
+                                const SpecBuilder& build);
 
 }  // namespace savedserve

@@ -31,14 +31,7 @@ class ParseExampleKernel : public OpKernel {
     if (c.num_inputs() != want_inputs) {
       return c.Error(absl::StrCat("expected ", want_inputs, " inputs, got ", c.num_inputs()));
     }
-    bool all_constant = true;
-    for (int i = 2; i < want_inputs; ++i) all_constant &= c.constant_input(i) != nullptr;
-    if (all_constant) {
-      auto spec =
-          k->BuildSpec([&](int i) -> absl::StatusOr<Tensor> { return *c.constant_input(i); });
-      if (!spec.ok()) return c.Error(spec.status().message());
-      k->spec_ = std::move(*spec);
-    }
+    ASSIGN_OR_RETURN(k->spec_, SpecFromConstants(c, want_inputs, k->Builder()));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 
@@ -49,24 +42,19 @@ class ParseExampleKernel : public OpKernel {
       return ctx.Error(absl::StrCat("serialized must be a vector, got shape ",
                                     serialized.shape().DebugString()));
     }
-    std::optional<ExampleParserSpec> built;
-    if (!spec_.has_value()) {
-      auto spec = BuildSpec([&](int i) { return ctx.input(i); });
-      if (!spec.ok()) return ctx.Error(spec.status().message());
-      built = std::move(*spec);
-    }
-    auto parsed = ParseExamples(spec_.has_value() ? *spec_ : *built, serialized, names);
-    if (!parsed.ok()) return ctx.Error(parsed.status().message());
-    return SetParsedOutputs(ctx, std::move(*parsed));
+    return ParseAndSetOutputs(ctx, serialized, names, spec_, Builder());
   }
 
  private:
   int num_sparse() const { return static_cast<int>(attrs_.sparse_types.size()); }
   int num_dense() const { return static_cast<int>(attrs_.dense_types.size()); }
 
+  SpecBuilder Builder() const {
+    return [this](const SpecInput& input) { return BuildSpec(input); };
+  }
+
   // `input(i)` gives input i (a constant at load, or the run's value).
-  template <typename InputFn>
-  absl::StatusOr<ExampleParserSpec> BuildSpec(InputFn input) const {
+  absl::StatusOr<ExampleParserSpec> BuildSpec(const SpecInput& input) const {
     ExampleParserSpec spec;
     auto key = [&](int i) -> absl::StatusOr<std::string> {
       ASSIGN_OR_RETURN(Tensor t, input(i));

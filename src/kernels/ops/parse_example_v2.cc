@@ -29,35 +29,23 @@ class ParseExampleV2Kernel : public OpKernel {
     if (c.num_inputs() != want_inputs) {
       return c.Error(absl::StrCat("expected ", want_inputs, " inputs, got ", c.num_inputs()));
     }
-    bool all_constant = true;
-    for (int i = 2; i < want_inputs; ++i) all_constant &= c.constant_input(i) != nullptr;
-    if (all_constant) {
-      auto spec =
-          k->BuildSpec([&](int i) -> absl::StatusOr<Tensor> { return *c.constant_input(i); });
-      if (!spec.ok()) return c.Error(spec.status().message());
-      k->spec_ = std::move(*spec);
-    }
+    ASSIGN_OR_RETURN(k->spec_, SpecFromConstants(c, want_inputs, k->Builder()));
     return std::unique_ptr<OpKernel>(std::move(k));
   }
 
   absl::Status Compute(KernelContext& ctx) const override {
     ASSIGN_OR_RETURN(Tensor serialized, ctx.input(0));
     ASSIGN_OR_RETURN(Tensor names, ctx.input(1));
-    std::optional<ExampleParserSpec> built;
-    if (!spec_.has_value()) {
-      auto spec = BuildSpec([&](int i) { return ctx.input(i); });
-      if (!spec.ok()) return ctx.Error(spec.status().message());
-      built = std::move(*spec);
-    }
-    auto parsed = ParseExamples(spec_.has_value() ? *spec_ : *built, serialized, names);
-    if (!parsed.ok()) return ctx.Error(parsed.status().message());
-    return SetParsedOutputs(ctx, std::move(*parsed));
+    return ParseAndSetOutputs(ctx, serialized, names, spec_, Builder());
   }
 
  private:
   // The keys in string-vector input i; there must be `count` of them.
-  template <typename InputFn>
-  static absl::StatusOr<std::vector<std::string>> Keys(InputFn& input, int i, size_t count,
+  SpecBuilder Builder() const {
+    return [this](const SpecInput& input) { return BuildSpec(input); };
+  }
+
+  static absl::StatusOr<std::vector<std::string>> Keys(const SpecInput& input, int i, size_t count,
                                                        absl::string_view what) {
     ASSIGN_OR_RETURN(Tensor t, input(i));
     if (t.dtype() != tensorflow::DT_STRING || t.shape().rank() > 1 ||
@@ -69,8 +57,7 @@ class ParseExampleV2Kernel : public OpKernel {
     return std::vector<std::string>(t.data<std::string>(), t.data<std::string>() + count);
   }
 
-  template <typename InputFn>
-  absl::StatusOr<ExampleParserSpec> BuildSpec(InputFn input) const {
+  absl::StatusOr<ExampleParserSpec> BuildSpec(const SpecInput& input) const {
     ExampleParserSpec spec;
     ASSIGN_OR_RETURN(auto sparse_keys, Keys(input, 2, attrs_.sparse_types.size(), "sparse_keys"));
     ASSIGN_OR_RETURN(auto dense_keys, Keys(input, 3, attrs_.dense_types.size(), "dense_keys"));
