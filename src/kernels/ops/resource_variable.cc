@@ -1,6 +1,6 @@
-// TF2-style resource variables: VarHandleOp produces a DT_RESOURCE handle carrying the
-// Variable (looked up, or created uninitialized, in the model's ResourceManager);
-// ReadVariableOp, AssignVariableOp, VarIsInitializedOp and DisableCopyOnRead act on it.
+// TF2-style resource variables: VarHandleOp (in variable.cc) produces a DT_RESOURCE handle
+// carrying the Variable; ReadVariableOp, AssignVariableOp, VarIsInitializedOp and
+// DisableCopyOnRead act on it.
 // Copy-on-write is built into Variable, so DisableCopyOnRead has nothing to do.
 #include "base/status.h"
 #include "kernels/registry.h"
@@ -13,34 +13,6 @@ absl::StatusOr<std::shared_ptr<Variable>> HandleInput(const KernelContext& ctx) 
   if (variable == nullptr) return ctx.Error("input 0 must be a variable handle");
   return variable;
 }
-
-class VarHandleOpKernel : public OpKernel {
- public:
-  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
-    ASSIGN_OR_RETURN(DataType dtype, c.GetAttr<DataType>("dtype"));
-    ASSIGN_OR_RETURN(std::string container, c.GetAttrOr<std::string>("container", ""));
-    ASSIGN_OR_RETURN(std::string shared_name, c.GetAttrOr<std::string>("shared_name", ""));
-    if (shared_name.empty()) shared_name = c.name();
-    return std::unique_ptr<OpKernel>(
-        new VarHandleOpKernel(dtype, std::move(container), std::move(shared_name)));
-  }
-
-  absl::Status Compute(KernelContext& ctx) const override {
-    if (ctx.resources() == nullptr) return ctx.Error("no resource manager to hold variables");
-    Tensor handle(tensorflow::DT_RESOURCE, TensorShape{});
-    handle.data<std::string>()[0] = absl::StrCat(container_, "/", shared_name_);
-    ctx.set_output_value(0, Value{std::move(handle), ctx.resources()->LookupOrCreate(
-                                                         container_, shared_name_, dtype_)});
-    return absl::OkStatus();
-  }
-
- private:
-  VarHandleOpKernel(DataType dtype, std::string container, std::string shared_name)
-      : dtype_(dtype), container_(std::move(container)), shared_name_(std::move(shared_name)) {}
-  const DataType dtype_;
-  const std::string container_;
-  const std::string shared_name_;
-};
 
 class ReadVariableOpKernel : public OpKernel {
  public:
@@ -106,7 +78,6 @@ class DisableCopyOnReadKernel : public OpKernel {
   absl::Status Compute(KernelContext& ctx) const override { return absl::OkStatus(); }
 };
 
-SS_REGISTER_KERNEL("VarHandleOp", kReference, CreateKernel<VarHandleOpKernel>);
 SS_REGISTER_KERNEL("ReadVariableOp", kReference, CreateKernel<ReadVariableOpKernel>);
 SS_REGISTER_KERNEL("AssignVariableOp", kReference, CreateKernel<AssignVariableOpKernel>);
 SS_REGISTER_KERNEL("VarIsInitializedOp", kReference, CreateKernel<VarIsInitializedOpKernel>);
