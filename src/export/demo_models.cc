@@ -14,8 +14,8 @@ absl::StatusOr<VersionedExportResult> ExportBuiltModel(const BuiltModel& model,
     SavedModelBuilder::Options options;
     options.env = env;
     ASSIGN_OR_RETURN(auto builder, SavedModelBuilder::Create(dir, options));
-    RETURN_IF_ERROR(builder->AddMetaGraphAndVariables(model.meta_graph, model.tags,
-                                                      model.signatures, model.variables, {}));
+    RETURN_IF_ERROR(builder->AddMetaGraphAndVariables(
+        model.meta_graph, model.tags, model.signatures, model.variables, model.assets));
     return builder->Save().status();
   };
   return ExportVersioned(export_base, model_name, version, write, env);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/env.h"
@@ -20,12 +21,13 @@ namespace savedserve {
 struct BuiltModel {
   tensorflow::MetaGraphDef meta_graph;  // graph, saver, collections, stripped op list
   SignatureDefMap signatures;
-  VariableList variables;  // checkpoint contents
+  VariableList variables;         // checkpoint contents
+  std::vector<AssetSpec> assets;  // files for assets/ (e.g. labels.txt)
   std::set<std::string> tags = {"serve"};
 };
 
 // Writes `model` as `<export_base>/<model_name>/<version>` (nullopt: next) atomically:
-// saved_model.pb + variables/.
+// saved_model.pb + variables/ (+ assets/).
 absl::StatusOr<VersionedExportResult> ExportBuiltModel(const BuiltModel& model,
                                                        const std::string& export_base,
                                                        const std::string& model_name,

@@ -188,8 +188,12 @@ absl::Status SavedModelBuilder::CopyAssets(const std::vector<AssetSpec>& assets,
     }
     std::string target = JoinPath(assets_dir, asset.filename);
     if (!env->FileExists(target)) {  // shared by several meta graphs: copy once
-      ASSIGN_OR_RETURN(std::string contents, env->ReadFile(asset.source_path));
-      RETURN_IF_ERROR(env->WriteFile(target, contents));
+      if (asset.source_path.empty()) {
+        RETURN_IF_ERROR(env->WriteFile(target, asset.contents));
+      } else {
+        ASSIGN_OR_RETURN(std::string contents, env->ReadFile(asset.source_path));
+        RETURN_IF_ERROR(env->WriteFile(target, contents));
+      }
     }
     if (recorded.contains(asset.filename)) continue;
     auto* def = meta->add_asset_file_def();

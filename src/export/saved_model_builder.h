@@ -32,9 +32,10 @@ using VariableList = std::vector<std::pair<std::string, Tensor>>;
 // It is recorded in the meta graph's asset_file_def unless the meta graph already records
 // that file (in asset_file_def or TF1's `saved_model_assets` collection).
 struct AssetSpec {
-  std::string source_path;  // where the file is now
+  std::string source_path;  // where the file is now; empty: write `contents` instead
   std::string filename;     // its name under assets/ (no directories)
   std::string tensor_name;
+  std::string contents;  // the file's bytes when there is no source_path (e.g. labels.txt)
 };
 
 struct MetaGraphOptions {

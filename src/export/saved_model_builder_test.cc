@@ -166,7 +166,9 @@ TEST(SavedModelBuilder, WritesWhatTheReaderExpects) {
   options.init_op = "y";
   ASSERT_TRUE((*builder)
                   ->AddMetaGraphAndVariables(IdentityGraph(), {"serve"}, IdentitySignature(), vars,
-                                             {{asset_src, "vocab.txt", "x:0"}}, options)
+                                             {{asset_src, "vocab.txt", "x:0"},
+                                              {"", "labels.txt", "x:0", "bg\nface\n"}},
+                                             options)
                   .ok());
   ASSERT_TRUE(
       (*builder)->AddMetaGraph(IdentityGraph(), {"serve", "gpu"}, IdentitySignature(), {}).ok());
@@ -178,9 +180,10 @@ TEST(SavedModelBuilder, WritesWhatTheReaderExpects) {
   EXPECT_EQ(model->saved_model.saved_model_schema_version(), 1);
   EXPECT_EQ(model->saved_model.meta_graphs_size(), 2);
   EXPECT_TRUE(model->meta_graph.graph_def().node(0).device().empty());
-  ASSERT_EQ(model->assets.size(), 1u);
+  ASSERT_EQ(model->assets.size(), 2u);
   EXPECT_EQ(model->assets[0].tensor_name, "x:0");
   EXPECT_EQ(*Env::Default()->ReadFile(model->assets[0].path), "a\nb\n");
+  EXPECT_EQ(*Env::Default()->ReadFile(model->assets[1].path), "bg\nface\n");
   EXPECT_EQ(model->meta_graph.collection_def().at(kSavedModelMainOpKey).node_list().value(0), "y");
   auto w = (*BundleReader::Open(model->variables_prefix))->Lookup("w");
   ASSERT_TRUE(w.ok());
