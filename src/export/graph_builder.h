@@ -22,6 +22,7 @@
 // outputs. A typed wrapper only adds shape inference.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -119,6 +120,22 @@ struct SaverOptions {
   float keep_checkpoint_every_n_hours = 10000.0f;
 };
 
+// Conv2D / DepthwiseConv2dNative attributes (NHWC). Sizes are (height, width).
+struct ConvOptions {
+  std::array<int64_t, 2> strides = {1, 1};
+  std::array<int64_t, 2> dilations = {1, 1};  // > 1: atrous, as slim.conv2d(rate=...)
+  std::string padding = "SAME";               // SAME | VALID | EXPLICIT (Conv2D only)
+  // EXPLICIT: zeros added (top, bottom, left, right).
+  std::array<int64_t, 4> explicit_paddings = {0, 0, 0, 0};
+};
+
+// MaxPool attributes (NHWC). Sizes are (height, width).
+struct PoolOptions {
+  std::array<int64_t, 2> ksize = {2, 2};
+  std::array<int64_t, 2> strides = {2, 2};
+  std::string padding = "VALID";  // SAME | VALID
+};
+
 class GraphBuilder {
  public:
   struct Options {
@@ -149,8 +166,54 @@ class GraphBuilder {
   NodeOutput AddV2(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
   NodeOutput Sub(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
   NodeOutput Mul(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
+  NodeOutput Maximum(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
+  NodeOutput Minimum(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
+  NodeOutput RealDiv(absl::string_view name, const NodeOutput& x, const NodeOutput& y);
   NodeOutput Assign(absl::string_view name, const NodeOutput& ref, const NodeOutput& value,
                     const NodeOptions& options = {});
+
+  // Neural-network and array ops (graph_builder_nn.cc), NHWC. Ops that take constant
+  // arguments (paddings, shapes, axes) add them as Consts named `<op name>/<arg name>`, as
+  // TF's Python wrappers do ("Pad/paddings", "Reshape/shape", "Sum/reduction_indices").
+  // Shapes are inferred from the inputs' static shapes; a mismatch (wrong rank, channels,
+  // a window larger than a VALID input) is recorded as the builder's error.
+  NodeOutput Conv2D(absl::string_view name, const NodeOutput& input, const NodeOutput& filter,
+                    const ConvOptions& options = {});
+  // `filter` is [kh, kw, in_channels, multiplier]; the output has in * multiplier channels.
+  // EXPLICIT padding is not allowed (TF 1.15's op has no explicit_paddings).
+  NodeOutput DepthwiseConv2dNative(absl::string_view name, const NodeOutput& input,
+                                   const NodeOutput& filter, const ConvOptions& options = {});
+  NodeOutput BiasAdd(absl::string_view name, const NodeOutput& value, const NodeOutput& bias);
+  NodeOutput MaxPool(absl::string_view name, const NodeOutput& input, const PoolOptions& options);
+  // Inference-mode batch norm (is_training false); returns `y`, output 0.
+  NodeOutput FusedBatchNormV3(absl::string_view name, const NodeOutput& x, const NodeOutput& scale,
+                              const NodeOutput& offset, const NodeOutput& mean,
+                              const NodeOutput& variance, float epsilon = 0.001f);
+  NodeOutput Relu(absl::string_view name, const NodeOutput& features);
+  NodeOutput Relu6(absl::string_view name, const NodeOutput& features);
+  NodeOutput Sigmoid(absl::string_view name, const NodeOutput& x);
+  NodeOutput Square(absl::string_view name, const NodeOutput& x);
+  NodeOutput Rsqrt(absl::string_view name, const NodeOutput& x);
+  // Softmax over the last axis (any rank >= 1).
+  NodeOutput Softmax(absl::string_view name, const NodeOutput& logits);
+  // Zero padding; `paddings` holds (before, after) per dimension.
+  NodeOutput Pad(absl::string_view name, const NodeOutput& input,
+                 const std::vector<std::pair<int64_t, int64_t>>& paddings);
+  // `shape` may hold one -1, inferred when the input's shape is fully known.
+  NodeOutput Reshape(absl::string_view name, const NodeOutput& tensor,
+                     const std::vector<int64_t>& shape);
+  // Reshape to a computed shape (an int32 vector); the output shape is `output_shape`.
+  NodeOutput Reshape(absl::string_view name, const NodeOutput& tensor, const NodeOutput& shape,
+                     const PartialShape& output_shape);
+  // Sum over `axes` (negative counts from the end).
+  NodeOutput Sum(absl::string_view name, const NodeOutput& input, const std::vector<int64_t>& axes,
+                 bool keep_dims = false);
+  // Concatenates `values` (at least two) along `axis` (negative counts from the end).
+  NodeOutput ConcatV2(absl::string_view name, const std::vector<NodeOutput>& values, int64_t axis);
+  NodeOutput ExpandDims(absl::string_view name, const NodeOutput& input, int64_t axis);
+  NodeOutput Cast(absl::string_view name, const NodeOutput& x, DataType dst);
+  // The shape of `input` as a DT_INT32 vector.
+  NodeOutput Shape(absl::string_view name, const NodeOutput& input);
   // A NoOp that runs after `control_inputs`; returns its name.
   std::string NoOp(absl::string_view name, const std::vector<std::string>& control_inputs);
   // tf.group: a NoOp depending on the named nodes.
@@ -201,6 +264,16 @@ class GraphBuilder {
   absl::Status CheckNodeOptions(const NodeOptions& options) const;
   NodeOutput BinaryOp(absl::string_view op, absl::string_view name, const NodeOutput& x,
                       const NodeOutput& y);
+  NodeOutput UnaryOp(absl::string_view op, absl::string_view name, const NodeOutput& x);
+  // Records `status` (when not OK) as the error of adding `op` node `name`; returns true when
+  // the node can be added.
+  bool CheckShape(const absl::Status& status, absl::string_view op, absl::string_view name);
+  // Reserves the node name for an op that adds its argument Consts first.
+  std::string NameFor(absl::string_view op, absl::string_view name);
+  NodeOutput Int32Const(const std::string& name, const std::vector<int64_t>& values,
+                        const TensorShape& shape);
+  NodeOutput ConvOp(absl::string_view op, absl::string_view name, const NodeOutput& input,
+                    const NodeOutput& filter, const ConvOptions& options);
   NodeOutput ZerosInitializer(const std::string& scope, DataType dtype, const TensorShape& shape,
                               const NodeOptions& options);
   // Saver pieces (graph_builder_saver.cc); each returns the tensor or op it produces.

@@ -97,12 +97,177 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "resource" type: DT_RESOURCE }
          input_arg { name: "value" type_attr: "dtype" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "BiasAdd"
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "bias" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         })pb",
+    R"pb(name: "Cast"
+         input_arg { name: "x" type_attr: "SrcT" }
+         output_arg { name: "y" type_attr: "DstT" }
+         attr { name: "SrcT" type: "type" }
+         attr { name: "DstT" type: "type" }
+         attr {
+           name: "Truncate"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "ConcatV2"
+         input_arg { name: "values" type_attr: "T" number_attr: "N" }
+         input_arg { name: "axis" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 2 }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Const"
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "value" type: "tensor" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "Conv2D"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "use_cudnn_on_gpu"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID", "EXPLICIT" ] } }
+         }
+         attr {
+           name: "explicit_paddings"
+           type: "list(int)"
+           default_value { list {} }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         })pb",
+    R"pb(name: "DecodeJpeg"
+         input_arg { name: "contents" type: DT_STRING }
+         output_arg { name: "image" type: DT_UINT8 }
+         attr {
+           name: "channels"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "ratio"
+           type: "int"
+           default_value { i: 1 }
+         }
+         attr {
+           name: "fancy_upscaling"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "try_recover_truncated"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "acceptable_fraction"
+           type: "float"
+           default_value { f: 1 }
+         }
+         attr {
+           name: "dct_method"
+           type: "string"
+           default_value { s: "" }
+         })pb",
+    R"pb(name: "DepthwiseConv2dNative"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         })pb",
     R"pb(name: "DisableCopyOnRead"
          input_arg { name: "resource" type: DT_RESOURCE })pb",
+    R"pb(name: "ExpandDims"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "dim" type_attr: "Tdim" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tdim"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Fill"
          input_arg { name: "dims" type_attr: "index_type" }
          input_arg { name: "value" type_attr: "T" }
@@ -114,6 +279,65 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "FusedBatchNormV3"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "scale" type_attr: "U" }
+         input_arg { name: "offset" type_attr: "U" }
+         input_arg { name: "mean" type_attr: "U" }
+         input_arg { name: "variance" type_attr: "U" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "batch_mean" type_attr: "U" }
+         output_arg { name: "batch_variance" type_attr: "U" }
+         output_arg { name: "reserve_space_1" type_attr: "U" }
+         output_arg { name: "reserve_space_2" type_attr: "U" }
+         output_arg { name: "reserve_space_3" type_attr: "U" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT ] } }
+         }
+         attr {
+           name: "U"
+           type: "type"
+           allowed_values { list { type: DT_FLOAT } }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "is_training"
+           type: "bool"
+           default_value { b: true }
+         })pb",
+    R"pb(name: "GatherV2"
+         input_arg { name: "params" type_attr: "Tparams" }
+         input_arg { name: "indices" type_attr: "Tindices" }
+         input_arg { name: "axis" type_attr: "Taxis" }
+         output_arg { name: "output" type_attr: "Tparams" }
+         attr {
+           name: "batch_dims"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr { name: "Tparams" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Taxis"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Identity"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -122,6 +346,124 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }
          attr { name: "T" type: "list(type)" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "Less"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Max"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "MaxPool"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values {
+             list {
+               type: [
+                 DT_HALF,
+                 DT_BFLOAT16,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_QINT8
+               ]
+             }
+           }
+         }
+         attr { name: "ksize" type: "list(int)" has_minimum: true minimum: 4 }
+         attr { name: "strides" type: "list(int)" has_minimum: true minimum: 4 }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW", "NCHW_VECT_C" ] } }
+         })pb",
+    R"pb(name: "Maximum"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 ] }
+           }
+         }
+         is_commutative: true)pb",
     R"pb(name: "MergeV2Checkpoints"
          input_arg { name: "checkpoint_prefixes" type: DT_STRING }
          input_arg { name: "destination_prefix" type: DT_STRING }
@@ -131,6 +473,18 @@ constexpr const char* kOpDefs[] = {
            default_value { b: true }
          }
          is_stateful: true)pb",
+    R"pb(name: "Minimum"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 ] }
+           }
+         }
+         is_commutative: true)pb",
     R"pb(name: "Mul"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -168,6 +522,17 @@ constexpr const char* kOpDefs[] = {
            name: "axis"
            type: "int"
            default_value { i: 0 }
+         })pb",
+    R"pb(name: "Pad"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "paddings" type_attr: "Tpaddings" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tpaddings"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "PartitionedCall"
          input_arg { name: "args" type_list_attr: "Tin" }
@@ -207,6 +572,128 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "resource" type: DT_RESOURCE }
          output_arg { name: "value" type_attr: "dtype" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "RealDiv"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Relu"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64,
+                 DT_QINT8
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Relu6"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Reshape"
+         input_arg { name: "tensor" type_attr: "T" }
+         input_arg { name: "shape" type_attr: "Tshape" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tshape"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "ResizeBilinear"
+         input_arg { name: "images" type_attr: "T" }
+         input_arg { name: "size" type: DT_INT32 }
+         output_arg { name: "resized_images" type: DT_FLOAT }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_INT8,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_UINT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE
+               ]
+             }
+           }
+         }
+         attr {
+           name: "align_corners"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "half_pixel_centers"
+           type: "bool"
+           default_value { b: false }
+         })pb",
     R"pb(name: "RestoreV2"
          input_arg { name: "prefix" type: DT_STRING }
          input_arg { name: "tensor_names" type: DT_STRING }
@@ -214,6 +701,18 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "Rsqrt"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "SaveV2"
          input_arg { name: "prefix" type: DT_STRING }
          input_arg { name: "tensor_names" type: DT_STRING }
@@ -221,11 +720,62 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "Shape"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "out_type" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_type"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "ShardedFilename"
          input_arg { name: "basename" type: DT_STRING }
          input_arg { name: "shard" type: DT_INT32 }
          input_arg { name: "num_shards" type: DT_INT32 }
          output_arg { name: "filename" type: DT_STRING })pb",
+    R"pb(name: "Sigmoid"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "Softmax"
+         input_arg { name: "logits" type_attr: "T" }
+         output_arg { name: "softmax" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Square"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "StatefulPartitionedCall"
          input_arg { name: "args" type_list_attr: "Tin" }
          output_arg { name: "output" type_list_attr: "Tout" }
@@ -248,6 +798,22 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "" }
          }
          is_stateful: true)pb",
+    R"pb(name: "StatelessWhile"
+         input_arg { name: "input" type_list_attr: "T" }
+         output_arg { name: "output" type_list_attr: "T" }
+         attr { name: "T" type: "list(type)" has_minimum: true }
+         attr { name: "cond" type: "func" }
+         attr { name: "body" type: "func" }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         }
+         attr {
+           name: "parallel_iterations"
+           type: "int"
+           default_value { i: 10 }
+         })pb",
     R"pb(name: "StaticRegexFullMatch"
          input_arg { name: "input" type: DT_STRING }
          output_arg { name: "output" type: DT_BOOL }
@@ -256,6 +822,43 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "StridedSlice"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "begin" type_attr: "Index" }
+         input_arg { name: "end" type_attr: "Index" }
+         input_arg { name: "strides" type_attr: "Index" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Index"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "begin_mask"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "end_mask"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "ellipsis_mask"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "new_axis_mask"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "shrink_axis_mask"
+           type: "int"
+           default_value { i: 0 }
+         })pb",
     R"pb(name: "StringJoin"
          input_arg { name: "inputs" type: DT_STRING number_attr: "N" }
          output_arg { name: "output" type: DT_STRING }
@@ -290,6 +893,48 @@ constexpr const char* kOpDefs[] = {
                ]
              }
            }
+         })pb",
+    R"pb(name: "Sum"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }
@@ -335,6 +980,23 @@ constexpr const char* kOpDefs[] = {
            name: "shared_name"
            type: "string"
            default_value { s: "" }
+         }
+         is_stateful: true)pb",
+    R"pb(name: "While"
+         input_arg { name: "input" type_list_attr: "T" }
+         output_arg { name: "output" type_list_attr: "T" }
+         attr { name: "T" type: "list(type)" has_minimum: true }
+         attr { name: "cond" type: "func" }
+         attr { name: "body" type: "func" }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         }
+         attr {
+           name: "parallel_iterations"
+           type: "int"
+           default_value { i: 10 }
          }
          is_stateful: true)pb",
     R"pb(name: "_Arg"
