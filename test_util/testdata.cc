@@ -27,6 +27,12 @@ std::string SavedserveBinary() {
   return bin ? bin : "savedserve";
 }
 
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 CommandResult RunCommand(const std::string& command) {
   std::string full = command + " 2>&1";
   FILE* pipe = ::popen(full.c_str(), "r");

@@ -13,6 +13,8 @@ namespace savedserve {
 std::optional<std::string> TestDataDir();
 // Path of the `savedserve` binary under test ($SAVEDSERVE_BIN, set by ctest).
 std::string SavedserveBinary();
+// `s` as one single-quoted shell word.
+std::string ShellQuote(const std::string& s);
 // Runs a shell command, returning its exit code and combined stdout+stderr.
 struct CommandResult {
   int exit_code;

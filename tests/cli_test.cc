@@ -9,13 +9,6 @@
 namespace savedserve {
 namespace {
 
-// Single-quotes `s` for the shell.
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string ModelDir(const std::string& testdata, const std::string& name) {
   return testdata + "/savedmodels/" + name + "/00000123";
 }

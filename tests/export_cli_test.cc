@@ -21,12 +21,6 @@ namespace {
 
 constexpr char kCheckpoint[] = "checkpoints/half_plus_two_tf1_v2/00000123/export";
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 // The command line of `savedserve export <args>`.
 std::string ExportCommand(const std::string& args) {
   return ShellQuote(SavedserveBinary()) + " export " + args;

@@ -11,12 +11,6 @@
 namespace savedserve {
 namespace {
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string Model(const std::string& testdata, const std::string& name,
                   const std::string& version = "00000123") {
   return ShellQuote(testdata + "/savedmodels/" + name + "/" + version);
