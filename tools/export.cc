@@ -1,5 +1,6 @@
 // `savedserve export`: a TF1 checkpoint -> a versioned SavedModel with one signature; and
-// `savedserve export <model>`: a model built in C++ (half_plus_two, later ssd300, ...).
+// `savedserve export <model>`: a model built in C++ (half_plus_two, ssd300,
+// ssd-mobilenet-v1).
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "base/env.h"
 #include "export/checkpoint_export.h"
 #include "export/demo_models.h"
+#include "models/ssd/ssd300_model.h"
 #include "tools/commands.h"
 
 namespace savedserve::tools {
@@ -141,9 +143,11 @@ int RunModelExport(const CLI::App& parent, const ModelExportFlags& flags,
   return 0;
 }
 
-// Adds `export <name>`, writing the model `export_fn` builds.
-void RegisterModelExport(CLI::App* parent, const std::string& name, const std::string& description,
-                         ModelExportFn export_fn, int* exit_code) {
+// Adds `export <name>`, writing the model `export_fn` builds. Returns the subcommand, for
+// the model's own flags.
+CLI::App* RegisterModelExport(CLI::App* parent, const std::string& name,
+                              const std::string& description, ModelExportFn export_fn,
+                              int* exit_code) {
   auto flags = std::make_shared<ModelExportFlags>();
   flags->model_name = name;
   CLI::App* cmd = parent->add_subcommand(name, description);
@@ -156,6 +160,43 @@ void RegisterModelExport(CLI::App* parent, const std::string& name, const std::s
   cmd->callback([parent, flags, export_fn, exit_code] {
     *exit_code = RunModelExport(*parent, *flags, export_fn);
   });
+  return cmd;
+}
+
+// `--input_format float|jpeg` of the detector exports (docs/detection_models.md).
+void AddInputFormatFlag(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--input_format", *format,
+                  "`images` as float pixels [-1,H,W,3] in 0..255, or jpeg: encoded JPEG/PNG "
+                  "strings [-1] decoded and resized in the graph")
+      ->check(CLI::IsMember({"float", "jpeg"}))
+      ->capture_default_str();
+}
+
+void RegisterSsd300Export(CLI::App* parent, int* exit_code) {
+  auto options = std::make_shared<Ssd300Options>();
+  auto format = std::make_shared<std::string>("float");
+  CLI::App* cmd = RegisterModelExport(
+      parent, "ssd300",
+      "Write SSD300-VGG16 (docs/ssd.md, Pascal VOC, 300x300) with the weights of a TF1 "
+      "checkpoint, or random ones (docs/detection_models.md)",
+      [options, format](const std::string& base, const std::string& name,
+                        std::optional<int64_t> version) {
+        options->encoded_input = *format == "jpeg";
+        if (options->checkpoint.empty()) {
+          std::cout << "No --checkpoint: writing an UNTRAINED model with random weights (seed "
+                    << options->seed
+                    << "; meta_graph_version \"ssd300-vgg16 untrained seed=" << options->seed
+                    << "\"); its detections mean nothing\n";
+        }
+        return ExportSsd300(*options, base, name, version);
+      },
+      exit_code);
+  cmd->add_option("--checkpoint", options->checkpoint,
+                  "TF1 checkpoint prefix (model.ckpt-N), or a directory whose `checkpoint` file "
+                  "names the latest; variables are read by name (ssd_300_vgg/...)");
+  cmd->add_option("--seed", options->seed, "Seed of the random weights used without --checkpoint")
+      ->capture_default_str();
+  AddInputFormatFlag(cmd, format.get());
 }
 
 }  // namespace
@@ -194,6 +235,7 @@ void RegisterExportCommand(CLI::App& app, int* exit_code) {
         return ExportHalfPlusTwo(base, name, version);
       },
       exit_code);
+  RegisterSsd300Export(cmd, exit_code);
   // CLI11 runs a subcommand's callback before its parent's.
   cmd->callback([cmd, flags, exit_code] {
     if (!cmd->get_subcommands().empty()) return;

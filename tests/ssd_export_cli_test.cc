@@ -1,0 +1,103 @@
+// `savedserve export ssd300` end to end: the command's output, then `savedserve show --all`
+// on the result, checked against docs/ssd.md's feature layers; and its flag errors.
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "base/env.h"
+#include "gtest/gtest.h"
+#include "test_util/temp_dir.h"
+#include "test_util/testdata.h"
+
+namespace savedserve {
+namespace {
+
+CommandResult Savedserve(const std::string& args) {
+  return RunCommand(ShellQuote(SavedserveBinary()) + " " + args);
+}
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (absl::StrContains(text, part)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "\"" << part << "\" not in:\n" << text;
+}
+
+// The dtype and shape lines `show` prints for `<kind>['<alias>']` inside `block`.
+std::pair<std::string, std::string> TensorInfoIn(const std::string& block, const std::string& kind,
+                                                 const std::string& alias) {
+  const std::string marker = kind + "['" + alias + "'] tensor_info:";
+  size_t at = block.find(marker);
+  if (at == std::string::npos) return {"<missing>", "<missing>"};
+  std::vector<std::string> lines = absl::StrSplit(block.substr(at), '\n');
+  if (lines.size() < 3) return {"<short>", "<short>"};
+  return {std::string(absl::StripPrefix(absl::StripAsciiWhitespace(lines[1]), "dtype: ")),
+          std::string(absl::StripPrefix(absl::StripAsciiWhitespace(lines[2]), "shape: "))};
+}
+
+TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
+  TempDir tmp;
+  CommandResult out = Savedserve("export ssd300 --export_base " + ShellQuote(tmp.path()) +
+                                 " --model_name commodity --version 1");
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  const std::string dir = JoinPath(tmp.path(), "commodity/1");
+  EXPECT_TRUE(Contains(out.output, "Exported version 1 of model 'commodity' to " + dir));
+  EXPECT_TRUE(Contains(out.output, "UNTRAINED"));
+  EXPECT_TRUE(Contains(out.output, "seed 0"));
+
+  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  for (const std::string key : {"detected_model", "serving_default"}) {
+    SCOPED_TRACE(key);
+    size_t start = show.output.find("signature_def['" + key + "']:");
+    ASSERT_NE(start, std::string::npos) << show.output;
+    size_t end = show.output.find("Method name is:", start);
+    ASSERT_NE(end, std::string::npos);
+    const std::string block = show.output.substr(start, end - start);
+    EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
+              std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 300, 300, 3)")));
+    // docs/ssd.md: feature maps 38, 19, 10, 5, 3, 1 with A = 4, 6, 6, 6, 4, 4; 21 classes.
+    const int sizes[] = {38, 19, 10, 5, 3, 1}, anchors[] = {4, 6, 6, 6, 4, 4};
+    for (int i = 0; i < 6; ++i) {
+      const std::string hwa = absl::StrCat("(-1, ", sizes[i], ", ", sizes[i], ", ", anchors[i]);
+      EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("predictions_", i)),
+                std::make_pair(std::string("DT_FLOAT"), hwa + ", 21)"));
+      EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("localizations_", i)),
+                std::make_pair(std::string("DT_FLOAT"), hwa + ", 4)"));
+    }
+    std::vector<std::string> parts = absl::StrSplit(block, "outputs['");
+    EXPECT_EQ(parts.size(), 13u);  // 12 outputs
+  }
+  EXPECT_TRUE(Env::Default()->FileExists(JoinPath(dir, "assets/labels.txt")));
+}
+
+TEST(SsdExportCli, Ssd300FlagErrors) {
+  TempDir tmp;
+  const std::string base = " --export_base " + ShellQuote(tmp.path()) + " --model_name m";
+  CommandResult bad_format = Savedserve("export ssd300 --input_format png" + base);
+  EXPECT_NE(bad_format.exit_code, 0) << bad_format.output;
+  EXPECT_TRUE(Contains(bad_format.output, "--input_format"));
+
+  const std::string missing = JoinPath(tmp.path(), "no_such_checkpoint");
+  CommandResult bad_checkpoint = Savedserve("export ssd300 --checkpoint " + missing + base);
+  EXPECT_EQ(bad_checkpoint.exit_code, 1) << bad_checkpoint.output;
+  EXPECT_TRUE(Contains(bad_checkpoint.output, missing));
+  EXPECT_FALSE(Env::Default()->FileExists(JoinPath(tmp.path(), "m/1")));
+
+  // Encoded-image input: either the export works (images is DT_STRING [-1]) or the command
+  // says why it cannot, leaving nothing behind.
+  CommandResult jpeg = Savedserve("export ssd300 --input_format jpeg --version 3" + base);
+  const std::string dir = JoinPath(tmp.path(), "m/3");
+  if (jpeg.exit_code != 0) {
+    EXPECT_TRUE(Contains(jpeg.output, "savedserve export:"));
+    EXPECT_FALSE(Env::Default()->FileExists(dir));
+    return;
+  }
+  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
+  EXPECT_EQ(TensorInfoIn(show.output, "inputs", "images"),
+            std::make_pair(std::string("DT_STRING"), std::string("(-1)")));
+}
+
+}  // namespace
+}  // namespace savedserve
