@@ -1,6 +1,7 @@
 // JSON predict request -> PredictRequest inputs. Output writing is in json_tensor_output.cc.
 #include "frontend/rest/json_tensor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -118,6 +119,26 @@ bool SameShape(const TensorShapeProto& a, const TensorShapeProto& b) {
     if (a.dim(i).size() != b.dim(i).size()) return false;
   }
   return true;
+}
+
+// Makes room for `n` values of `dtype` in `tensor`, so that large bodies do not grow the
+// repeated field by doubling. `n` comes from the body's own shape (already parsed, so it
+// cannot exceed what the body holds).
+void ReserveValues(DataType dtype, int64_t n, TensorProto* tensor) {
+  const int size = static_cast<int>(std::min<int64_t>(n, std::numeric_limits<int>::max()));
+  switch (dtype) {
+    case tensorflow::DT_FLOAT:
+      tensor->mutable_float_val()->Reserve(size);
+      break;
+    case tensorflow::DT_DOUBLE:
+      tensor->mutable_double_val()->Reserve(size);
+      break;
+    case tensorflow::DT_INT32:
+      tensor->mutable_int_val()->Reserve(size);
+      break;
+    default:
+      break;
+  }
 }
 
 // Appends the values of `value` (the part of a dense tensor at depth `level`) to `tensor`,
@@ -250,6 +271,7 @@ absl::Status FillFromPlainRows(const Value& instances, const TensorInfoMap& info
     if (count == 0) {
       const absl::Status status = AddInstanceItem(row, name, infos, &rows, tensors);
       if (!status.ok()) return RowError(count, status);
+      ReserveValues(info.dtype(), rows.sizes.at(name) * instances.Size(), &tensor);
     } else {
       int64_t values = 0;
       const int64_t expected = rows.sizes.at(name);

@@ -58,9 +58,19 @@ absl::StatusOr<int64_t> CommonBatchSize(const std::vector<NamedOutput>& outputs)
   return batch;
 }
 
+// Room for the whole document up front (about 12 bytes per number), so that the buffer does
+// not grow by doubling through fresh pages on every large response.
+size_t EstimatedJsonBytes(const std::vector<NamedOutput>& outputs) {
+  size_t bytes = 256;
+  for (const NamedOutput& out : outputs) {
+    bytes += out.name.size() + 12 * static_cast<size_t>(out.tensor.num_elements());
+  }
+  return bytes;
+}
+
 absl::StatusOr<std::string> MakeRowJson(std::vector<NamedOutput> outputs) {
   ASSIGN_OR_RETURN(const int64_t batch, CommonBatchSize(outputs));
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, EstimatedJsonBytes(outputs));
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key(kPredictionsKey);
@@ -72,7 +82,8 @@ absl::StatusOr<std::string> MakeRowJson(std::vector<NamedOutput> outputs) {
     for (NamedOutput& out : outputs) {
       if (objects) writer.Key(out.name.data(), out.name.size());
       // Dim 0 is the batch: write one row.
-      RETURN_IF_ERROR(WriteTensorValues(out.tensor, out.strings, 1, &out.offset, &writer));
+      RETURN_IF_ERROR(WriteTensorValues(out.tensor, out.strings, 1, &out.offset, &writer,
+                                        /*single_line_arrays=*/true));
     }
     writer.SetFormatOptions(rapidjson::kFormatDefault);
     if (objects) writer.EndObject();
@@ -83,7 +94,7 @@ absl::StatusOr<std::string> MakeRowJson(std::vector<NamedOutput> outputs) {
 }
 
 absl::StatusOr<std::string> MakeColumnarJson(std::vector<NamedOutput> outputs) {
-  rapidjson::StringBuffer buffer;
+  rapidjson::StringBuffer buffer(nullptr, EstimatedJsonBytes(outputs));
   JsonWriter writer(buffer);
   writer.StartObject();
   writer.Key(kOutputsKey);

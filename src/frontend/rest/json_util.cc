@@ -10,7 +10,10 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "frontend/rest/float_format.h"
 #include "rapidjson/error/en.h"
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
 #include "rapidjson/writer.h"
 
 namespace savedserve {
@@ -19,30 +22,54 @@ namespace {
 constexpr char kBase64Key[] = "b64";
 constexpr size_t kMaxValueTextBytes = 4096;
 
-// Deepest array/object nesting in `json`, scanning no further than `limit` + 1 levels.
-// Brackets inside strings do not count. Malformed text is left to the parser.
-int MaxNesting(absl::string_view json, int limit) {
-  int depth = 0, max_depth = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const char c = json[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
-      if (max_depth > limit) return max_depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    }
+// SAX handler in front of the Document: forwards every event and stops the parse (a
+// kParseErrorTermination) when arrays/objects nest deeper than `limit`, so the depth check
+// costs nothing extra on large bodies. RapidJSON parses iteratively; the limit protects the
+// recursive tensor walkers that read the document afterwards.
+class DepthLimitedHandler {
+ public:
+  DepthLimitedHandler(rapidjson::Document* doc, int limit) : doc_(doc), limit_(limit) {}
+  bool too_deep() const { return too_deep_; }
+
+  bool Null() { return doc_->Null(); }
+  bool Bool(bool b) { return doc_->Bool(b); }
+  bool Int(int i) { return doc_->Int(i); }
+  bool Uint(unsigned u) { return doc_->Uint(u); }
+  bool Int64(int64_t i) { return doc_->Int64(i); }
+  bool Uint64(uint64_t u) { return doc_->Uint64(u); }
+  bool Double(double d) { return doc_->Double(d); }
+  bool RawNumber(const char* str, rapidjson::SizeType length, bool copy) {
+    return doc_->RawNumber(str, length, copy);
   }
-  return max_depth;
-}
+  bool String(const char* str, rapidjson::SizeType length, bool copy) {
+    return doc_->String(str, length, copy);
+  }
+  bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+    return doc_->Key(str, length, copy);
+  }
+  bool StartObject() { return Enter() && doc_->StartObject(); }
+  bool EndObject(rapidjson::SizeType members) {
+    --depth_;
+    return doc_->EndObject(members);
+  }
+  bool StartArray() { return Enter() && doc_->StartArray(); }
+  bool EndArray(rapidjson::SizeType elements) {
+    --depth_;
+    return doc_->EndArray(elements);
+  }
+
+ private:
+  bool Enter() {
+    if (++depth_ <= limit_) return true;
+    too_deep_ = true;
+    return false;
+  }
+
+  rapidjson::Document* doc_;
+  const int limit_;
+  int depth_ = 0;
+  bool too_deep_ = false;
+};
 
 // Writes `value` as TF Serving does into `buf` (at least kDecimalBufferSize bytes) and
 // returns the length. <charconv> gives printf's %g digits without printf's cost.
@@ -123,6 +150,48 @@ bool IsPrintableUtf8(absl::string_view s) {
   return true;
 }
 
+// Writes `data` with dims `dims[0..rank)` as nested single-line lists ("[[1.0, 2.0], [3.0]]",
+// the writer's kFormatSingleLineArray layout) at `p`; returns the end.
+char* WriteFloatLists(const float* data, const int64_t* dims, int rank, char* p) {
+  *p++ = '[';
+  int64_t inner = 1;
+  for (int d = 1; d < rank; ++d) inner *= dims[d];
+  for (int64_t i = 0; i < dims[0]; ++i) {
+    if (i > 0) {
+      *p++ = ',';
+      *p++ = ' ';
+    }
+    if (rank == 1) {
+      p += FormatJsonFloat(data[i], p);
+    } else {
+      p = WriteFloatLists(data + i * inner, dims + 1, rank - 1, p);
+    }
+  }
+  *p++ = ']';
+  return p;
+}
+
+// Dims [dim, rank) of the DT_FLOAT `tensor` from element *offset as one raw array of nested
+// single-line lists; advances *offset.
+void WriteFloatArray(const Tensor& tensor, int dim, int64_t* offset, JsonWriter* writer) {
+  const TensorShape& shape = tensor.shape();
+  std::vector<int64_t> dims;
+  int64_t count = 1, lists = 1, outer = 1;
+  for (int d = dim; d < shape.rank(); ++d) {
+    dims.push_back(shape.dim(d));
+    count *= shape.dim(d);
+    if (d + 1 < shape.rank()) lists += (outer *= shape.dim(d));
+  }
+  // Each number takes at most its text plus ", "; each list "[", "]" and ", ".
+  const size_t max_bytes =
+      static_cast<size_t>(count) * (kJsonFloatBufferSize + 2) + static_cast<size_t>(lists) * 4;
+  const float* data = tensor.data<float>() + *offset;
+  writer->RawArray(max_bytes, [&](char* out) {
+    return WriteFloatLists(data, dims.data(), static_cast<int>(dims.size()), out);
+  });
+  *offset += count;
+}
+
 absl::Status WriteElement(const Tensor& t, StringEncoding strings, int64_t i, JsonWriter* writer) {
   bool ok = false;
   switch (t.dtype()) {
@@ -185,17 +254,26 @@ absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc) {
   if (json.empty()) {
     return absl::InvalidArgumentError("JSON Parse error: The document is empty");
   }
-  if (MaxNesting(json, kMaxJsonDepth) > kMaxJsonDepth) {
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag |
+                              rapidjson::kParseFullPrecisionFlag;
+  DepthLimitedHandler handler(doc, kMaxJsonDepth);
+  rapidjson::ParseResult result;
+  auto parse = [&](rapidjson::Document&) {
+    rapidjson::MemoryStream stream(json.data(), json.size());
+    rapidjson::Reader reader;
+    result = reader.Parse<kFlags>(stream, handler);
+    return !result.IsError();
+  };
+  doc->Populate(parse);
+  if (handler.too_deep()) {
     return absl::InvalidArgumentError(absl::StrCat("JSON Parse error: nesting deeper than ",
                                                    kMaxJsonDepth,
                                                    " levels of arrays/objects is not supported"));
   }
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag |
-                              rapidjson::kParseFullPrecisionFlag;
-  if (doc->Parse<kFlags>(json.data(), json.size()).HasParseError()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("JSON Parse error: ", rapidjson::GetParseError_En(doc->GetParseError()),
-                     " at offset: ", doc->GetErrorOffset()));
+  if (result.IsError()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "JSON Parse error: ", rapidjson::GetParseError_En(result.Code()), " at offset: ",
+        result.Offset()));
   }
   if (!doc->IsObject()) return JsonFormatError(*doc, "Is not object");
   return absl::OkStatus();
@@ -256,10 +334,16 @@ std::string TfTypeName(DataType dtype) {
   return absl::AsciiStrToLower(name);
 }
 
-std::string FormatFloat(float value) { return FormatDecimal(value); }
+std::string FormatFloat(float value) {
+  char buf[kJsonFloatBufferSize];
+  return std::string(buf, FormatJsonFloat(value, buf));
+}
 std::string FormatDouble(double value) { return FormatDecimal(value); }
 
-bool WriteFloat(JsonWriter* writer, float value) { return WriteDecimal(writer, value); }
+bool WriteFloat(JsonWriter* writer, float value) {
+  char buf[kJsonFloatBufferSize];
+  return writer->RawValue(buf, FormatJsonFloat(value, buf), rapidjson::kNumberType);
+}
 bool WriteDouble(JsonWriter* writer, double value) { return WriteDecimal(writer, value); }
 
 bool IsBase64Object(const rapidjson::Value& value) {
@@ -297,12 +381,17 @@ void WriteJsonString(absl::string_view bytes, StringEncoding strings, JsonWriter
 }
 
 absl::Status WriteTensorValues(const Tensor& tensor, StringEncoding strings, int dim,
-                               int64_t* offset, JsonWriter* writer) {
+                               int64_t* offset, JsonWriter* writer, bool single_line_arrays) {
   const TensorShape& shape = tensor.shape();
   if (dim >= shape.rank()) return WriteElement(tensor, strings, (*offset)++, writer);
+  if (single_line_arrays && tensor.dtype() == tensorflow::DT_FLOAT) {
+    WriteFloatArray(tensor, dim, offset, writer);
+    return absl::OkStatus();
+  }
   writer->StartArray();
   for (int64_t i = 0; i < shape.dim(dim); ++i) {
-    const absl::Status status = WriteTensorValues(tensor, strings, dim + 1, offset, writer);
+    const absl::Status status =
+        WriteTensorValues(tensor, strings, dim + 1, offset, writer, single_line_arrays);
     if (!status.ok()) return status;
   }
   writer->EndArray();
