@@ -17,6 +17,7 @@
 #include "export/checkpoint_export.h"
 #include "export/demo_models.h"
 #include "models/ssd/ssd300_model.h"
+#include "models/ssd/ssd_mobilenet_model.h"
 #include "tools/commands.h"
 
 namespace savedserve::tools {
@@ -199,6 +200,26 @@ void RegisterSsd300Export(CLI::App* parent, int* exit_code) {
   AddInputFormatFlag(cmd, format.get());
 }
 
+void RegisterSsdMobilenetV1Export(CLI::App* parent, int* exit_code) {
+  auto options = std::make_shared<SsdMobilenetV1Options>();
+  auto format = std::make_shared<std::string>("float");
+  CLI::App* cmd = RegisterModelExport(
+      parent, "ssd-mobilenet-v1",
+      "Write face-api.js's SSD-MobileNetV1 face detector (512x512) from its TF.js weights "
+      "(docs/detection_models.md)",
+      [options, format](const std::string& base, const std::string& name,
+                        std::optional<int64_t> version) {
+        options->encoded_input = *format == "jpeg";
+        return ExportSsdMobilenetV1(*options, base, name, version);
+      },
+      exit_code);
+  cmd->add_option("--weights", options->weights,
+                  "The TF.js weights: ssd_mobilenetv1_model-weights_manifest.json or its "
+                  "directory (with the .bin shard)")
+      ->required();
+  AddInputFormatFlag(cmd, format.get());
+}
+
 }  // namespace
 
 void RegisterExportCommand(CLI::App& app, int* exit_code) {
@@ -236,6 +257,7 @@ void RegisterExportCommand(CLI::App& app, int* exit_code) {
       },
       exit_code);
   RegisterSsd300Export(cmd, exit_code);
+  RegisterSsdMobilenetV1Export(cmd, exit_code);
   // CLI11 runs a subcommand's callback before its parent's.
   cmd->callback([cmd, flags, exit_code] {
     if (!cmd->get_subcommands().empty()) return;

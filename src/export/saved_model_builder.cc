@@ -1,5 +1,7 @@
 #include "export/saved_model_builder.h"
 
+#include <limits>
+
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -7,11 +9,24 @@
 #include "base/status.h"
 #include "export/signature.h"
 #include "format/saved_model.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/text_format.h"
 #include "tensorflow/core/protobuf/meta_graph.pb.h"
 
 namespace savedserve {
 namespace {
+
+// With map entries sorted by key, as TensorFlow writes saved_model.pb, so the same model
+// always gives the same bytes. False when the message exceeds protobuf's 2 GiB limit.
+bool SerializeDeterministically(const google::protobuf::Message& message, std::string* out) {
+  if (message.ByteSizeLong() > static_cast<size_t>(std::numeric_limits<int>::max())) return false;
+  out->clear();
+  google::protobuf::io::StringOutputStream stream(out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  return message.SerializeToCodedStream(&coded);
+}
 
 std::string TagSetString(const std::set<std::string>& tags) {
   return absl::StrCat("{", absl::StrJoin(tags, ","), "}");
@@ -231,7 +246,7 @@ absl::StatusOr<std::string> SavedModelBuilder::Save(bool as_text) {
     }
   } else {
     path = JoinPath(export_dir_, kSavedModelFilenamePb);
-    if (!saved_model_.SerializeToString(&data)) {
+    if (!SerializeDeterministically(saved_model_, &data)) {
       return absl::InvalidArgumentError("the SavedModel is too large to serialize (> 2 GiB)");
     }
   }
