@@ -1,5 +1,6 @@
-// `savedserve export ssd300` end to end: the command's output, then `savedserve show --all`
-// on the result, checked against docs/ssd.md's feature layers; and its flag errors.
+// `savedserve export ssd300` and `ssd-mobilenet-v1` end to end: the command's output, then
+// `savedserve show --all` on the result, checked against docs/ssd.md's feature layers; and
+// their flag errors.
 #include <string>
 #include <utility>
 
@@ -36,6 +37,27 @@ std::pair<std::string, std::string> TensorInfoIn(const std::string& block, const
           std::string(absl::StripPrefix(absl::StripAsciiWhitespace(lines[2]), "shape: "))};
 }
 
+// The text `show --all` prints for signature `key`, up to its method line ("" if absent).
+std::string SignatureBlock(const std::string& show, const std::string& key) {
+  size_t start = show.find("signature_def['" + key + "']:");
+  if (start == std::string::npos) return "";
+  size_t end = show.find("Method name is:", start);
+  return end == std::string::npos ? "" : show.substr(start, end - start);
+}
+
+// Checks the six (predictions_i, localizations_i) pairs of `block`: feature maps `sizes`,
+// `anchors` per cell, `classes` scores per anchor.
+void ExpectDetectionOutputs(const std::string& block, const int (&sizes)[6],
+                            const int (&anchors)[6], int classes) {
+  for (int i = 0; i < 6; ++i) {
+    const std::string hwa = absl::StrCat("(-1, ", sizes[i], ", ", sizes[i], ", ", anchors[i]);
+    EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("predictions_", i)),
+              std::make_pair(std::string("DT_FLOAT"), absl::StrCat(hwa, ", ", classes, ")")));
+    EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("localizations_", i)),
+              std::make_pair(std::string("DT_FLOAT"), hwa + ", 4)"));
+  }
+}
+
 TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
   TempDir tmp;
   CommandResult out = Savedserve("export ssd300 --export_base " + ShellQuote(tmp.path()) +
@@ -50,22 +72,12 @@ TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
   ASSERT_EQ(show.exit_code, 0) << show.output;
   for (const std::string key : {"detected_model", "serving_default"}) {
     SCOPED_TRACE(key);
-    size_t start = show.output.find("signature_def['" + key + "']:");
-    ASSERT_NE(start, std::string::npos) << show.output;
-    size_t end = show.output.find("Method name is:", start);
-    ASSERT_NE(end, std::string::npos);
-    const std::string block = show.output.substr(start, end - start);
+    const std::string block = SignatureBlock(show.output, key);
+    ASSERT_FALSE(block.empty()) << show.output;
     EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
               std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 300, 300, 3)")));
     // docs/ssd.md: feature maps 38, 19, 10, 5, 3, 1 with A = 4, 6, 6, 6, 4, 4; 21 classes.
-    const int sizes[] = {38, 19, 10, 5, 3, 1}, anchors[] = {4, 6, 6, 6, 4, 4};
-    for (int i = 0; i < 6; ++i) {
-      const std::string hwa = absl::StrCat("(-1, ", sizes[i], ", ", sizes[i], ", ", anchors[i]);
-      EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("predictions_", i)),
-                std::make_pair(std::string("DT_FLOAT"), hwa + ", 21)"));
-      EXPECT_EQ(TensorInfoIn(block, "outputs", absl::StrCat("localizations_", i)),
-                std::make_pair(std::string("DT_FLOAT"), hwa + ", 4)"));
-    }
+    ExpectDetectionOutputs(block, {38, 19, 10, 5, 3, 1}, {4, 6, 6, 6, 4, 4}, 21);
     std::vector<std::string> parts = absl::StrSplit(block, "outputs['");
     EXPECT_EQ(parts.size(), 13u);  // 12 outputs
   }
@@ -97,6 +109,54 @@ TEST(SsdExportCli, Ssd300FlagErrors) {
   CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
   EXPECT_EQ(TensorInfoIn(show.output, "inputs", "images"),
             std::make_pair(std::string("DT_STRING"), std::string("(-1)")));
+}
+
+TEST(SsdExportCli, SsdMobilenetV1ExportListsAnchorsAndLayers) {
+  SS_REQUIRE_TESTDATA();
+  TempDir tmp;
+  CommandResult out =
+      Savedserve("export ssd-mobilenet-v1 --weights " +
+                 ShellQuote(JoinPath(testdata, "tfjs/face-api-ssd-mobilenetv1")) +
+                 " --export_base " + ShellQuote(tmp.path()) + " --model_name faces --version 1");
+  ASSERT_EQ(out.exit_code, 0) << out.output;
+  const std::string dir = JoinPath(tmp.path(), "faces/1");
+  EXPECT_TRUE(Contains(out.output, "Exported version 1 of model 'faces' to " + dir));
+  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  for (const std::string key : {"detected_model", "serving_default"}) {
+    SCOPED_TRACE(key);
+    const std::string block = SignatureBlock(show.output, key);
+    ASSERT_FALSE(block.empty()) << show.output;
+    EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
+              std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 512, 512, 3)")));
+    // docs/ssd.md: 512 input, feature maps 32 .. 1 with A = 3, 6, 6, 6, 6, 6 (5118 anchors).
+    ExpectDetectionOutputs(block, {32, 16, 8, 4, 2, 1}, {3, 6, 6, 6, 6, 6}, 3);
+    EXPECT_EQ(TensorInfoIn(block, "outputs", "anchors"),
+              std::make_pair(std::string("DT_FLOAT"), std::string("(5118, 4)")));
+  }
+  EXPECT_TRUE(Env::Default()->FileExists(JoinPath(dir, "assets/labels.txt")));
+}
+
+TEST(SsdExportCli, SsdMobilenetV1WeightErrors) {
+  TempDir tmp;
+  const std::string base = " --export_base " + ShellQuote(tmp.path()) + " --model_name m";
+  CommandResult no_weights = Savedserve("export ssd-mobilenet-v1" + base);
+  EXPECT_NE(no_weights.exit_code, 0) << no_weights.output;
+  EXPECT_TRUE(Contains(no_weights.output, "--weights"));
+
+  const std::string missing = JoinPath(tmp.path(), "no_such_weights");
+  CommandResult absent = Savedserve("export ssd-mobilenet-v1 --weights " + missing + base);
+  EXPECT_EQ(absent.exit_code, 1) << absent.output;
+  EXPECT_TRUE(Contains(absent.output, missing));
+
+  const std::string manifest = JoinPath(tmp.path(), "w/model-weights_manifest.json");
+  ASSERT_TRUE(Env::Default()->CreateDirs(JoinPath(tmp.path(), "w")).ok());
+  ASSERT_TRUE(Env::Default()->WriteFile(manifest, "[{\"paths\": [").ok());
+  CommandResult corrupt =
+      Savedserve("export ssd-mobilenet-v1 --weights " + JoinPath(tmp.path(), "w") + base);
+  EXPECT_EQ(corrupt.exit_code, 1) << corrupt.output;
+  EXPECT_TRUE(Contains(corrupt.output, manifest + ": malformed JSON"));
+  EXPECT_FALSE(Env::Default()->FileExists(JoinPath(tmp.path(), "m/1")));
 }
 
 }  // namespace
