@@ -47,6 +47,8 @@ namespace savedserve {
 inline constexpr int32_t kTf1GraphDefProducer = 134;
 inline constexpr char kTf1Version[] = "1.15.0";
 
+class FunctionBuilder;  // function_builder.h
+
 // One output tensor of a node.
 struct NodeOutput {
   std::string node;  // empty when the op that should produce it failed
@@ -79,6 +81,9 @@ tensorflow::AttrValue StringAttr(absl::string_view value);
 tensorflow::AttrValue ShapeAttr(const PartialShape& shape);
 tensorflow::AttrValue IntListAttr(const std::vector<int64_t>& values);
 tensorflow::AttrValue TypeListAttr(const std::vector<DataType>& types);
+tensorflow::AttrValue ShapeListAttr(const std::vector<PartialShape>& shapes);
+// A function reference (While's cond/body, PartitionedCall's f), without attrs.
+tensorflow::AttrValue FuncAttr(absl::string_view function_name);
 // As TF's make_tensor_proto: one element or strings in typed fields, else tensor_content.
 tensorflow::AttrValue TensorAttr(const Tensor& value);
 
@@ -231,6 +236,20 @@ class GraphBuilder {
   // At most once, after the last variable; a graph needs it to have variables restored.
   tensorflow::SaverDef AddSaver(const SaverOptions& options = {});
 
+  // Adds `function`'s FunctionDef, and the functions it uses, to the graph's library; the
+  // ops in its body join the stripped op list. Errors (the function's own, a name already
+  // in the library with a different body) are recorded like AddOp's. Defined in
+  // function_builder.cc.
+  void AddFunction(const FunctionBuilder& function);
+  // tf.while_loop as control flow v2 writes it: a `While` node whose inputs are `loop_vars`,
+  // calling `cond` (loop vars -> a DT_BOOL scalar) and `body` (loop vars -> new loop vars of
+  // the same types) until cond is false; both functions join the library.
+  // `shape_invariants` (one per loop var) become `output_shapes` and the outputs' shapes.
+  // Returns the final loop vars. Defined in function_builder.cc.
+  std::vector<NodeOutput> While(absl::string_view name, const std::vector<NodeOutput>& loop_vars,
+                                const FunctionBuilder& cond, const FunctionBuilder& body,
+                                const std::vector<PartialShape>& shape_invariants);
+
   // The graph so far.
   const tensorflow::GraphDef& graph_def() const { return graph_; }
   // The first error recorded, or OK.
@@ -245,6 +264,7 @@ class GraphBuilder {
   absl::StatusOr<tensorflow::MetaGraphDef> Finish() const;
 
  private:
+  friend class FunctionBuilder;  // builds a function body with these ops, then rewrites it
   struct VariableRecord {
     std::string name;
     Tensor value;

@@ -43,6 +43,15 @@ class FunctionRuntime {
   virtual absl::StatusOr<const Function*> Instantiate(const tensorflow::NameAttrList& f) = 0;
 };
 
+// Instantiates `f` for the node being created; errors name the node (and that there is no
+// library, when the node is created without one). Defined in ops/partitioned_call.cc.
+absl::StatusOr<const Function*> InstantiateForNode(const KernelConstruction& c,
+                                                   const tensorflow::NameAttrList& f);
+
+// The node's inputs as function arguments: DT_RESOURCE inputs keep their Variable, ref
+// inputs are read (as for any non-ref input). Defined in ops/partitioned_call.cc.
+absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx);
+
 // A kernel that calls `f` with the node's inputs and produces its outputs: what
 // PartitionedCall and StatefulPartitionedCall do, and what the runtime uses for a node whose
 // op type is a library function. Defined in ops/partitioned_call.cc.

@@ -104,7 +104,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> OpRunner::Create(const std::vector<Ten
   for (int i : constant_inputs_) {
     if (i < static_cast<int>(inputs.size())) constants[i] = &inputs[i];
   }
-  KernelConstruction construction(node_, types, shapes, constants, nullptr);
+  KernelConstruction construction(node_, types, shapes, constants, functions_);
   return KernelRegistry::Global().Create(construction, variant);
 }
 
@@ -117,7 +117,7 @@ absl::StatusOr<std::vector<Value>> OpRunner::RunValues(const std::vector<Value>&
   std::vector<const Value*> input_ptrs;
   for (const Value& v : inputs) input_ptrs.push_back(&v);
   std::vector<Value> outputs(num_outputs_);
-  KernelContext ctx(node_, input_ptrs, &outputs, pool_.get(), &resources_, nullptr);
+  KernelContext ctx(node_, input_ptrs, &outputs, pool_.get(), &resources_, functions_);
   RETURN_IF_ERROR(kernel->Compute(ctx));
   return outputs;
 }

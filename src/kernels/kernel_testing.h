@@ -41,6 +41,11 @@ class OpRunner {
     return *this;
   }
   OpRunner& Threads(int n);
+  // The function runtime call ops (While, PartitionedCall) see; not owned.
+  OpRunner& Functions(FunctionRuntime* functions) {
+    functions_ = functions;
+    return *this;
+  }
 
   tensorflow::NodeDef& node() { return node_; }
   // Creates the kernel (of `variant`) for these inputs and runs it once.
@@ -60,6 +65,7 @@ class OpRunner {
   int num_outputs_ = 1;
   std::unique_ptr<ThreadPool> pool_;
   ResourceManager resources_;
+  FunctionRuntime* functions_ = nullptr;
 };
 
 // Max |a-b| over elements after converting both to double; +inf when dtype/shape differ.

@@ -1,6 +1,8 @@
 // Element-wise binary arithmetic with NumPy/TF broadcasting: Add, AddV2, Sub, Mul, RealDiv,
-// Maximum, Minimum. Reference kernels for every real number type (Half and BFloat16
-// computed in float); Add and AddV2 also concatenate DT_STRING, as TF's CPU kernels do.
+// Maximum, Minimum, and the ordering comparisons Less, LessEqual, Greater, GreaterEqual
+// (DT_BOOL results; a NaN operand compares false). Reference kernels for every real number
+// type (Half and BFloat16 computed in float); Add and AddV2 also concatenate DT_STRING, as
+// TF's CPU kernels do.
 // Integers wrap around on overflow; integer division by zero is an error (TF's "Div"
 // behaviour; TF leaves it undefined for RealDiv). Maximum/Minimum return NaN when either
 // operand is NaN, as TF does.
@@ -19,10 +21,14 @@
 namespace savedserve {
 namespace {
 
-enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin };
+enum class BinaryKind { kAdd, kSub, kMul, kDiv, kMax, kMin, kLess, kLessEq, kGreater, kGreaterEq };
+
+template <BinaryKind K>
+constexpr bool kIsComparison = K == BinaryKind::kLess || K == BinaryKind::kLessEq ||
+                               K == BinaryKind::kGreater || K == BinaryKind::kGreaterEq;
 
 template <BinaryKind K, typename M>
-M ApplyBinary(M a, M b) {
+auto ApplyBinary(M a, M b) {
   if constexpr (K == BinaryKind::kAdd) {
     return WrappingAdd(a, b);
   } else if constexpr (K == BinaryKind::kSub) {
@@ -33,13 +39,23 @@ M ApplyBinary(M a, M b) {
     return SafeDivide(a, b);
   } else if constexpr (K == BinaryKind::kMax) {
     return MaxPropagateNan(a, b);
-  } else {
+  } else if constexpr (K == BinaryKind::kMin) {
     return MinPropagateNan(a, b);
+  } else if constexpr (K == BinaryKind::kLess) {
+    return a < b;
+  } else if constexpr (K == BinaryKind::kLessEq) {
+    return a <= b;
+  } else if constexpr (K == BinaryKind::kGreater) {
+    return a > b;
+  } else {
+    return a >= b;
   }
 }
 
 template <typename T, BinaryKind K>
 class BinaryKernel : public OpKernel {
+  using Out = std::conditional_t<kIsComparison<K>, bool, T>;
+
  public:
   explicit BinaryKernel(DataType dtype) : dtype_(dtype) {}
 
@@ -55,9 +71,10 @@ class BinaryKernel : public OpKernel {
         if (v == 0) return ctx.Error("Integer division by zero");
       }
     }
-    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, dtype_, plan->output_shape()));
+    const DataType out_type = kIsComparison<K> ? tensorflow::DT_BOOL : dtype_;
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, out_type, plan->output_shape()));
     if (plan->num_elements() == 0) return absl::OkStatus();
-    Run(*plan, a.data<T>(), b.data<T>(), out->data<T>());
+    Run(*plan, a.data<T>(), b.data<T>(), out->data<Out>());
     return absl::OkStatus();
   }
 
@@ -66,15 +83,20 @@ class BinaryKernel : public OpKernel {
   }
 
  private:
-  static void Run(const BroadcastPlan& plan, const T* a, const T* b, T* y) {
+  static void Run(const BroadcastPlan& plan, const T* a, const T* b, Out* y) {
     const int64_t length = plan.row_length();
     const int64_t a_stride = plan.row_stride(0), b_stride = plan.row_stride(1);
     for (int64_t r = 0; r < plan.num_rows(); ++r) {
       const T* pa = a + plan.RowOffset(0, r);
       const T* pb = b + plan.RowOffset(1, r);
-      T* py = y + r * length;
+      Out* py = y + r * length;
       for (int64_t j = 0; j < length; ++j) {
-        py[j] = FromMath<T>(ApplyBinary<K>(ToMath(pa[j * a_stride]), ToMath(pb[j * b_stride])));
+        const auto z = ApplyBinary<K>(ToMath(pa[j * a_stride]), ToMath(pb[j * b_stride]));
+        if constexpr (kIsComparison<K>) {
+          py[j] = z;
+        } else {
+          py[j] = FromMath<T>(z);
+        }
       }
     }
   }
@@ -106,6 +128,10 @@ SS_REGISTER_KERNEL("Mul", kReference, CreateBinaryKernel<BinaryKind::kMul>);
 SS_REGISTER_KERNEL("RealDiv", kReference, CreateBinaryKernel<BinaryKind::kDiv>);
 SS_REGISTER_KERNEL("Maximum", kReference, CreateBinaryKernel<BinaryKind::kMax>);
 SS_REGISTER_KERNEL("Minimum", kReference, CreateBinaryKernel<BinaryKind::kMin>);
+SS_REGISTER_KERNEL("Less", kReference, CreateBinaryKernel<BinaryKind::kLess>);
+SS_REGISTER_KERNEL("LessEqual", kReference, CreateBinaryKernel<BinaryKind::kLessEq>);
+SS_REGISTER_KERNEL("Greater", kReference, CreateBinaryKernel<BinaryKind::kGreater>);
+SS_REGISTER_KERNEL("GreaterEqual", kReference, CreateBinaryKernel<BinaryKind::kGreaterEq>);
 
 }  // namespace
 }  // namespace savedserve

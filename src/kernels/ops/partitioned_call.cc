@@ -14,17 +14,7 @@ class CallKernel : public OpKernel {
   explicit CallKernel(const Function* function) : function_(function) {}
 
   absl::Status Compute(KernelContext& ctx) const override {
-    std::vector<Value> args;
-    args.reserve(ctx.num_inputs());
-    for (int i = 0; i < ctx.num_inputs(); ++i) {
-      const Value& in = ctx.input_value(i);
-      if (in.variable != nullptr && in.tensor.dtype() != tensorflow::DT_RESOURCE) {
-        ASSIGN_OR_RETURN(Tensor value, ctx.input(i));
-        args.push_back(Value{std::move(value), nullptr});
-      } else {
-        args.push_back(in);
-      }
-    }
+    ASSIGN_OR_RETURN(std::vector<Value> args, FunctionArgs(ctx));
     ASSIGN_OR_RETURN(std::vector<Value> rets,
                      function_->Call(std::move(args), ctx.thread_pool(), ctx.resources()));
     if (static_cast<int>(rets.size()) != ctx.num_outputs()) {
@@ -49,8 +39,23 @@ SS_REGISTER_KERNEL("StatefulPartitionedCall", kReference, CreatePartitionedCall)
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<OpKernel>> CreateCallKernel(const KernelConstruction& c,
-                                                           const tensorflow::NameAttrList& f) {
+absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx) {
+  std::vector<Value> args;
+  args.reserve(ctx.num_inputs());
+  for (int i = 0; i < ctx.num_inputs(); ++i) {
+    const Value& in = ctx.input_value(i);
+    if (in.variable != nullptr && in.tensor.dtype() != tensorflow::DT_RESOURCE) {
+      ASSIGN_OR_RETURN(Tensor value, ctx.input(i));
+      args.push_back(Value{std::move(value), nullptr});
+    } else {
+      args.push_back(in);
+    }
+  }
+  return args;
+}
+
+absl::StatusOr<const Function*> InstantiateForNode(const KernelConstruction& c,
+                                                   const tensorflow::NameAttrList& f) {
   if (c.functions() == nullptr) {
     return c.Error(absl::StrCat("cannot call function '", f.name(), "': no function library"));
   }
@@ -59,11 +64,17 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateCallKernel(const KernelConstruct
     return absl::Status(function.status().code(),
                         absl::StrCat(c.op(), " '", c.name(), "': ", function.status().message()));
   }
-  if ((*function)->num_args() != c.num_inputs()) {
-    return c.Error(absl::StrCat("function '", f.name(), "' takes ", (*function)->num_args(),
+  return function;
+}
+
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateCallKernel(const KernelConstruction& c,
+                                                           const tensorflow::NameAttrList& f) {
+  ASSIGN_OR_RETURN(const Function* function, InstantiateForNode(c, f));
+  if (function->num_args() != c.num_inputs()) {
+    return c.Error(absl::StrCat("function '", f.name(), "' takes ", function->num_args(),
                                 " arguments, the node has ", c.num_inputs(), " inputs"));
   }
-  return std::unique_ptr<OpKernel>(new CallKernel(*function));
+  return std::unique_ptr<OpKernel>(new CallKernel(function));
 }
 
 }  // namespace savedserve
