@@ -37,6 +37,19 @@ std::pair<std::string, std::string> TensorInfoIn(const std::string& block, const
           std::string(absl::StripPrefix(absl::StripAsciiWhitespace(lines[2]), "shape: "))};
 }
 
+// Runs `savedserve <args>`, expecting it to fail with `exit_code` (-1: any non-zero code, as
+// for CLI11's flag errors) and to say `part`.
+void ExpectFailure(const std::string& args, int exit_code, const std::string& part) {
+  SCOPED_TRACE(args);
+  CommandResult out = Savedserve(args);
+  if (exit_code < 0) {
+    EXPECT_NE(out.exit_code, 0) << out.output;
+  } else {
+    EXPECT_EQ(out.exit_code, exit_code) << out.output;
+  }
+  EXPECT_TRUE(Contains(out.output, part));
+}
+
 // The text `show --all` prints for signature `key`, up to its method line ("" if absent).
 std::string SignatureBlock(const std::string& show, const std::string& key) {
   size_t start = show.find("signature_def['" + key + "']:");
@@ -87,14 +100,9 @@ TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
 TEST(SsdExportCli, Ssd300FlagErrors) {
   TempDir tmp;
   const std::string base = " --export_base " + ShellQuote(tmp.path()) + " --model_name m";
-  CommandResult bad_format = Savedserve("export ssd300 --input_format png" + base);
-  EXPECT_NE(bad_format.exit_code, 0) << bad_format.output;
-  EXPECT_TRUE(Contains(bad_format.output, "--input_format"));
-
+  ExpectFailure("export ssd300 --input_format png" + base, -1, "--input_format");
   const std::string missing = JoinPath(tmp.path(), "no_such_checkpoint");
-  CommandResult bad_checkpoint = Savedserve("export ssd300 --checkpoint " + missing + base);
-  EXPECT_EQ(bad_checkpoint.exit_code, 1) << bad_checkpoint.output;
-  EXPECT_TRUE(Contains(bad_checkpoint.output, missing));
+  ExpectFailure("export ssd300 --checkpoint " + missing + base, 1, missing);
   EXPECT_FALSE(Env::Default()->FileExists(JoinPath(tmp.path(), "m/1")));
 
   // Encoded-image input: either the export works (images is DT_STRING [-1]) or the command
@@ -140,22 +148,14 @@ TEST(SsdExportCli, SsdMobilenetV1ExportListsAnchorsAndLayers) {
 TEST(SsdExportCli, SsdMobilenetV1WeightErrors) {
   TempDir tmp;
   const std::string base = " --export_base " + ShellQuote(tmp.path()) + " --model_name m";
-  CommandResult no_weights = Savedserve("export ssd-mobilenet-v1" + base);
-  EXPECT_NE(no_weights.exit_code, 0) << no_weights.output;
-  EXPECT_TRUE(Contains(no_weights.output, "--weights"));
-
+  ExpectFailure("export ssd-mobilenet-v1" + base, -1, "--weights");
   const std::string missing = JoinPath(tmp.path(), "no_such_weights");
-  CommandResult absent = Savedserve("export ssd-mobilenet-v1 --weights " + missing + base);
-  EXPECT_EQ(absent.exit_code, 1) << absent.output;
-  EXPECT_TRUE(Contains(absent.output, missing));
-
+  ExpectFailure("export ssd-mobilenet-v1 --weights " + missing + base, 1, missing);
   const std::string manifest = JoinPath(tmp.path(), "w/model-weights_manifest.json");
   ASSERT_TRUE(Env::Default()->CreateDirs(JoinPath(tmp.path(), "w")).ok());
   ASSERT_TRUE(Env::Default()->WriteFile(manifest, "[{\"paths\": [").ok());
-  CommandResult corrupt =
-      Savedserve("export ssd-mobilenet-v1 --weights " + JoinPath(tmp.path(), "w") + base);
-  EXPECT_EQ(corrupt.exit_code, 1) << corrupt.output;
-  EXPECT_TRUE(Contains(corrupt.output, manifest + ": malformed JSON"));
+  ExpectFailure("export ssd-mobilenet-v1 --weights " + JoinPath(tmp.path(), "w") + base, 1,
+                manifest + ": malformed JSON");
   EXPECT_FALSE(Env::Default()->FileExists(JoinPath(tmp.path(), "m/1")));
 }
 
