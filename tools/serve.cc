@@ -54,9 +54,10 @@ void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
                   "Seconds between polls of the base paths for new versions (0: poll once)")
       ->capture_default_str();
   cmd->add_flag("--enable_batching", o->enable_batching,
-                "Accepted for compatibility; requests are not batched");
+                "Batch concurrent Predict/Classify/Regress calls (TF Serving's batching)");
   cmd->add_option("--batching_parameters_file", o->batching_parameters_file,
-                  "BatchingParameters text file (needs --enable_batching)");
+                  "BatchingParameters text file (needs --enable_batching; default: TF Serving's "
+                  "defaults)");
   cmd->add_option("--monitoring_config_file", o->monitoring_config_file,
                   "MonitoringConfig text file; enables Prometheus metrics on the REST port");
   cmd->add_option("--tensorflow_intra_op_parallelism", o->tensorflow_intra_op_parallelism,

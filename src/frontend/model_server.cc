@@ -1,6 +1,7 @@
 #include "frontend/model_server.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -19,6 +20,7 @@
 #include "google/protobuf/text_format.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/resource_quota.h"
+#include "serving/batching_model.h"
 #include "serving/metrics.h"
 #include "serving/prediction_services.h"
 #include "serving/server_core.h"
@@ -71,22 +73,44 @@ int ThreadsOrDefault(int threads) {
   return 4 * std::max(1u, std::thread::hardware_concurrency());
 }
 
-// Batching is accepted for compatibility: its parameters are checked as TF Serving checks
-// them, and requests then run unbatched.
-absl::Status CheckBatchingOptions(const ModelServerOptions& options) {
+// The batching configuration when --enable_batching is set (TF Serving's defaults without a
+// --batching_parameters_file), checked as TF Serving checks it.
+absl::StatusOr<std::optional<BatchingConfig>> ReadBatchingConfig(
+    const ModelServerOptions& options) {
   if (!options.enable_batching) {
     if (!options.batching_parameters_file.empty()) {
       return absl::InvalidArgumentError(
           "--batching_parameters_file is set without setting --enable_batching to true.");
     }
-    return absl::OkStatus();
+    return std::nullopt;
   }
+  tfs::BatchingParameters parameters;
   if (!options.batching_parameters_file.empty()) {
-    tfs::BatchingParameters parameters;
     RETURN_IF_ERROR(ReadTextProto(options.env, options.batching_parameters_file, &parameters));
   }
-  SS_LOG(WARNING) << "--enable_batching: requests are run as they come, without batching";
-  return absl::OkStatus();
+  absl::StatusOr<BatchingConfig> config = BatchingConfigFromParameters(parameters);
+  if (!config.ok()) {
+    return Annotate(config.status(), options.batching_parameters_file.empty()
+                                         ? "batching parameters"
+                                         : options.batching_parameters_file);
+  }
+  const BatchQueueOptions& queue = config->batching.queue;
+  SS_LOG(INFO) << "Batching: max_batch_size " << queue.max_batch_size << ", batch_timeout_micros "
+               << queue.batch_timeout_micros << ", max_enqueued_batches "
+               << queue.max_enqueued_batches << ", num_batch_threads "
+               << config->scheduler.num_batch_threads;
+  return *std::move(config);
+}
+
+// Puts every loaded model behind `scheduler`.
+ModelWrapper BatchingWrapper(std::shared_ptr<SharedBatchScheduler> scheduler,
+                             const BatchingOptions& batching) {
+  return [scheduler, batching](std::unique_ptr<LoadedModel> model)
+             -> absl::StatusOr<std::unique_ptr<LoadedModel>> {
+    ASSIGN_OR_RETURN(std::unique_ptr<BatchingModel> batched,
+                     BatchingModel::Create(std::move(model), scheduler, batching));
+    return std::unique_ptr<LoadedModel>(std::move(batched));
+  };
 }
 
 ServerCoreOptions MakeCoreOptions(const ModelServerOptions& options, tfs::ModelServerConfig config,
@@ -143,15 +167,20 @@ absl::StatusOr<std::unique_ptr<ModelServer>> ModelServer::Create(ModelServerOpti
 }
 
 absl::Status ModelServer::Start() {
-  RETURN_IF_ERROR(CheckBatchingOptions(options_));
+  ASSIGN_OR_RETURN(std::optional<BatchingConfig> batching, ReadBatchingConfig(options_));
   if (!options_.model_config_file.empty()) {
     absl::MutexLock lock(&config_mu_);
     ASSIGN_OR_RETURN(applied_config_, options_.env->ReadFile(options_.model_config_file));
   }
   ASSIGN_OR_RETURN(tfs::ModelServerConfig config, BuildModelServerConfig(options_));
   metrics_ = std::make_unique<Metrics>();
-  ASSIGN_OR_RETURN(
-      core_, ServerCore::Create(MakeCoreOptions(options_, std::move(config), metrics_.get())));
+  ServerCoreOptions core_options = MakeCoreOptions(options_, std::move(config), metrics_.get());
+  if (batching) {
+    batching->scheduler.env = options_.env;
+    ASSIGN_OR_RETURN(batch_scheduler_, SharedBatchScheduler::Create(batching->scheduler));
+    core_options.model_wrapper = BatchingWrapper(batch_scheduler_, batching->batching);
+  }
+  ASSIGN_OR_RETURN(core_, ServerCore::Create(std::move(core_options)));
   services_ = std::make_unique<PredictionServices>(core_.get());
   RETURN_IF_ERROR(StartGrpc());
   RETURN_IF_ERROR(StartRest());
@@ -267,6 +296,8 @@ void ModelServer::Shutdown() {
     shutdown_started_ = true;
   }
   if (health_service_) health_service_->SetNotServing();
+  // Queued requests run at once instead of waiting for their batch to fill up.
+  if (batch_scheduler_) batch_scheduler_->Flush();
   if (config_poll_thread_.joinable()) config_poll_thread_.join();
   const absl::Time deadline = absl::Now() + absl::Milliseconds(options_.shutdown_grace_period_ms);
   if (rest_) rest_->Shutdown(deadline);

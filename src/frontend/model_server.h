@@ -33,6 +33,7 @@ class PredictionServiceImpl;
 class PredictionServices;
 class RestServer;
 class ServerCore;
+class SharedBatchScheduler;
 
 // Field names follow tensorflow_model_server's flags; defaults are its defaults unless noted.
 struct ModelServerOptions {
@@ -68,7 +69,9 @@ struct ModelServerOptions {
   int tensorflow_inter_op_parallelism = 0;    // accepted; graphs run one op at a time
   int tensorflow_session_parallelism = 0;     // sets intra-op when that is not set
 
-  // Accepted and validated as TF Serving does; requests are not batched across callers.
+  // Server-side batching (serving/batching_model.h): Predict, Classify and Regress calls of
+  // one kind on one version are batched together. The file holds BatchingParameters (text);
+  // without it TF Serving's defaults apply.
   bool enable_batching = false;
   std::string batching_parameters_file;
   // MonitoringConfig text file; with prometheus_config.enable, the REST port serves metrics.
@@ -95,6 +98,8 @@ class ModelServer {
   ServerCore* core() { return core_.get(); }
   const PredictionServices& services() const { return *services_; }
   Metrics* metrics() { return metrics_.get(); }
+  // The batch scheduler shared by every served model; null unless enable_batching.
+  SharedBatchScheduler* batch_scheduler() { return batch_scheduler_.get(); }
 
   // Blocks until Shutdown() has finished.
   void Wait();
@@ -116,6 +121,7 @@ class ModelServer {
 
   const ModelServerOptions options_;
   // Declaration order is destruction order reversed: frontends go before what they use.
+  std::shared_ptr<SharedBatchScheduler> batch_scheduler_;  // null without batching
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<ServerCore> core_;
   std::unique_ptr<PredictionServices> services_;

@@ -61,12 +61,16 @@ std::set<std::string> ModelNames(const ModelServerConfig& config) {
   return names;
 }
 
-// LoadedModel::Load, then the warmup requests.
+// LoadedModel::Load (and the model wrapper), then the warmup requests.
 ServableLoader MakeDefaultLoader(const ServerCoreOptions& options) {
   return [load_options = options.load_options, warmup = options.enable_model_warmup,
-          runner = options.warmup_runner, iterations = options.num_request_iterations_for_warmup](
+          runner = options.warmup_runner, iterations = options.num_request_iterations_for_warmup,
+          wrapper = options.model_wrapper](
              const ServableId& id, const std::string& path) -> absl::StatusOr<ServableHandle> {
     ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model, LoadedModel::Load(path, load_options));
+    if (wrapper) {
+      ASSIGN_OR_RETURN(model, wrapper(std::move(model)));
+    }
     auto servable = std::make_shared<const Servable>(id, path, std::move(model));
     if (warmup && !runner && load_options.env->FileExists(WarmupFilePath(path))) {
       SS_LOG(WARNING) << "warmup: no warmup runner set; skipping " << WarmupFilePath(path);

@@ -26,6 +26,10 @@ namespace savedserve {
 
 class Metrics;  // serving/metrics.h
 
+// Takes a freshly loaded model and returns the model to serve in its place.
+using ModelWrapper =
+    std::function<absl::StatusOr<std::unique_ptr<LoadedModel>>(std::unique_ptr<LoadedModel>)>;
+
 struct ServerCoreOptions {
   tensorflow::serving::ModelServerConfig config;
   // Seconds between polls of the base paths; <= 0 means no polling thread (call PollOnce).
@@ -42,6 +46,9 @@ struct ServerCoreOptions {
   // <= 0 means once).
   int num_request_iterations_for_warmup = 0;
   LoadOptions load_options;    // tags, threads for LoadedModel::Load
+  // Wraps each model the default loader loads, before its warmup (ModelServer's
+  // --enable_batching: a BatchingModel). Empty: models are served as loaded.
+  ModelWrapper model_wrapper;
   ServableLoader loader;       // empty: the real loader
   Metrics* metrics = nullptr;  // not owned; may be null
   Env* env = Env::Default();

@@ -12,7 +12,9 @@ namespace savedserve {
 
 namespace {
 
-// Copies all of `in` into `out` at offset `before` (per dimension), row by row.
+// Copies all of `in` into `out` at offset `before` (per dimension), row by row. A row
+// spans the last padded dimension and the unpadded ones after it (contiguous in both), so
+// padding an image [h, w, 3] copies rows of w * 3 elements, not 3.
 void CopyIntoWindow(const Tensor& in, const std::vector<int64_t>& before, Tensor& out) {
   if (in.num_elements() == 0) return;
   const int rank = in.shape().rank();
@@ -20,15 +22,17 @@ void CopyIntoWindow(const Tensor& in, const std::vector<int64_t>& before, Tensor
     CopyElements(in, 0, out, 0, 1);
     return;
   }
+  int inner = rank - 1;  // dimensions after `inner` have no padding
+  while (inner > 0 && in.shape().dim(inner) == out.shape().dim(inner)) --inner;
   const std::vector<int64_t> out_strides = RowMajorStrides(out.shape());
-  const int64_t row_length = in.shape().dim(rank - 1);
+  const int64_t row_length = DimProduct(in.shape(), inner, rank);
   const int64_t rows = in.num_elements() / row_length;
-  std::vector<int64_t> index(rank - 1, 0);
+  std::vector<int64_t> index(inner, 0);
   for (int64_t row = 0; row < rows; ++row) {
-    int64_t dst = before[rank - 1];
-    for (int d = 0; d + 1 < rank; ++d) dst += (index[d] + before[d]) * out_strides[d];
+    int64_t dst = before[inner] * out_strides[inner];
+    for (int d = 0; d < inner; ++d) dst += (index[d] + before[d]) * out_strides[d];
     CopyElements(in, row * row_length, out, dst, row_length);
-    for (int d = rank - 2; d >= 0; --d) {
+    for (int d = inner - 1; d >= 0; --d) {
       if (++index[d] < in.shape().dim(d)) break;
       index[d] = 0;
     }
