@@ -1,6 +1,7 @@
 // `savedserve export ssd300` and `ssd-mobilenet-v1` end to end: the command's output, then
 // `savedserve show --all` on the result, checked against docs/ssd.md's feature layers; and
 // their flag errors.
+#include <functional>
 #include <string>
 #include <utility>
 
@@ -71,6 +72,23 @@ void ExpectDetectionOutputs(const std::string& block, const int (&sizes)[6],
   }
 }
 
+// Runs `show --all` on `dir` and checks both detection signatures: float input `images` of
+// `images_shape`, then `check` on the signature's text.
+void ExpectDetectionSignatures(const std::string& dir, const std::string& images_shape,
+                               const std::function<void(const std::string&)>& check) {
+  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
+  ASSERT_EQ(show.exit_code, 0) << show.output;
+  for (const std::string key : {"detected_model", "serving_default"}) {
+    SCOPED_TRACE(key);
+    const std::string block = SignatureBlock(show.output, key);
+    ASSERT_FALSE(block.empty()) << show.output;
+    EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
+              std::make_pair(std::string("DT_FLOAT"), images_shape));
+    check(block);
+  }
+  EXPECT_TRUE(Env::Default()->FileExists(JoinPath(dir, "assets/labels.txt")));
+}
+
 TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
   TempDir tmp;
   CommandResult out = Savedserve("export ssd300 --export_base " + ShellQuote(tmp.path()) +
@@ -81,20 +99,12 @@ TEST(SsdExportCli, Ssd300ExportListsTheDetectionSignature) {
   EXPECT_TRUE(Contains(out.output, "UNTRAINED"));
   EXPECT_TRUE(Contains(out.output, "seed 0"));
 
-  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
-  ASSERT_EQ(show.exit_code, 0) << show.output;
-  for (const std::string key : {"detected_model", "serving_default"}) {
-    SCOPED_TRACE(key);
-    const std::string block = SignatureBlock(show.output, key);
-    ASSERT_FALSE(block.empty()) << show.output;
-    EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
-              std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 300, 300, 3)")));
+  ExpectDetectionSignatures(dir, "(-1, 300, 300, 3)", [](const std::string& block) {
     // docs/ssd.md: feature maps 38, 19, 10, 5, 3, 1 with A = 4, 6, 6, 6, 4, 4; 21 classes.
     ExpectDetectionOutputs(block, {38, 19, 10, 5, 3, 1}, {4, 6, 6, 6, 4, 4}, 21);
     std::vector<std::string> parts = absl::StrSplit(block, "outputs['");
     EXPECT_EQ(parts.size(), 13u);  // 12 outputs
-  }
-  EXPECT_TRUE(Env::Default()->FileExists(JoinPath(dir, "assets/labels.txt")));
+  });
 }
 
 TEST(SsdExportCli, Ssd300FlagErrors) {
@@ -129,20 +139,12 @@ TEST(SsdExportCli, SsdMobilenetV1ExportListsAnchorsAndLayers) {
   ASSERT_EQ(out.exit_code, 0) << out.output;
   const std::string dir = JoinPath(tmp.path(), "faces/1");
   EXPECT_TRUE(Contains(out.output, "Exported version 1 of model 'faces' to " + dir));
-  CommandResult show = Savedserve("show --dir " + ShellQuote(dir) + " --all");
-  ASSERT_EQ(show.exit_code, 0) << show.output;
-  for (const std::string key : {"detected_model", "serving_default"}) {
-    SCOPED_TRACE(key);
-    const std::string block = SignatureBlock(show.output, key);
-    ASSERT_FALSE(block.empty()) << show.output;
-    EXPECT_EQ(TensorInfoIn(block, "inputs", "images"),
-              std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 512, 512, 3)")));
+  ExpectDetectionSignatures(dir, "(-1, 512, 512, 3)", [](const std::string& block) {
     // docs/ssd.md: 512 input, feature maps 32 .. 1 with A = 3, 6, 6, 6, 6, 6 (5118 anchors).
     ExpectDetectionOutputs(block, {32, 16, 8, 4, 2, 1}, {3, 6, 6, 6, 6, 6}, 3);
     EXPECT_EQ(TensorInfoIn(block, "outputs", "anchors"),
               std::make_pair(std::string("DT_FLOAT"), std::string("(5118, 4)")));
-  }
-  EXPECT_TRUE(Env::Default()->FileExists(JoinPath(dir, "assets/labels.txt")));
+  });
 }
 
 TEST(SsdExportCli, SsdMobilenetV1WeightErrors) {
