@@ -17,6 +17,7 @@
 #include "kernels/kernel_testing.h"
 #include "kernels/ops/image_test_util.h"
 #include "kernels/ops/image_util.h"
+#include "models/ssd/ssd_mobilenet_model.h"
 #include "rapidjson/document.h"
 #include "runtime/loaded_model.h"
 #include "test_util/temp_dir.h"
@@ -51,9 +52,11 @@ Tensor StringBatch(const std::vector<std::string>& items) {
 }
 
 // What a client does: decode to RGB, pad bottom/right with zeros to a square when
-// letterboxing, bilinear resize (no corner alignment, no half-pixel centres).
-absl::StatusOr<Tensor> PreprocessDirectly(const std::vector<std::string>& images, bool letterbox) {
-  Tensor out(DT_FLOAT, TensorShape{static_cast<int64_t>(images.size()), kHeight, kWidth, 3});
+// letterboxing, bilinear resize (no corner alignment, no half-pixel centres) to
+// height x width.
+absl::StatusOr<Tensor> PreprocessDirectly(const std::vector<std::string>& images, bool letterbox,
+                                          int64_t height = kHeight, int64_t width = kWidth) {
+  Tensor out(DT_FLOAT, TensorShape{static_cast<int64_t>(images.size()), height, width, 3});
   for (size_t i = 0; i < images.size(); ++i) {
     ASSIGN_OR_RETURN(DecodedImage image, DecodeImageToRgb(images[i]));
     int64_t h = image.height, w = image.width;
@@ -67,8 +70,8 @@ absl::StatusOr<Tensor> PreprocessDirectly(const std::vector<std::string>& images
       pixels = std::move(square);
       h = w = side;
     }
-    ResizeBilinear(pixels.data(), ImageBatchShape{1, h, w, 3}, kHeight, kWidth, ResizeOptions{},
-                   out.data<float>() + i * kHeight * kWidth * 3);
+    ResizeBilinear(pixels.data(), ImageBatchShape{1, h, w, 3}, height, width, ResizeOptions{},
+                   out.data<float>() + i * height * width * 3);
   }
   return out;
 }
@@ -241,6 +244,44 @@ TEST(ImageInput, RestPredictWithBase64Images) {
   }
   EXPECT_EQ(k, expected->num_elements());
   EXPECT_LE(worst, 1e-4);
+}
+
+// `savedserve export ssd-mobilenet-v1 --input_format jpeg` against the float export fed
+// the same images preprocessed client-side (letterboxed, as face-api.js does): every output
+// of the detector agrees.
+TEST(ImageInput, SsdMobilenetJpegSignatureMatchesFloatSignature) {
+  SS_REQUIRE_TESTDATA();
+  const std::string weights = testdata + "/tfjs/face-api-ssd-mobilenetv1";
+  const std::vector<std::string> images = {ReadFile(testdata + "/images/faces-sample1.jpg"),
+                                           SmallPng()};
+  TempDir tmp;
+  std::map<std::string, Tensor> outputs[2];
+  for (bool encoded : {false, true}) {
+    SCOPED_TRACE(encoded ? "jpeg" : "float");
+    auto exported = ExportSsdMobilenetV1(SsdMobilenetV1Options{weights, encoded}, tmp.path(),
+                                         encoded ? "jpeg" : "float", 1);
+    ASSERT_TRUE(exported.ok()) << exported.status();
+    auto model = LoadedModel::Load(exported->path);
+    ASSERT_TRUE(model.ok()) << model.status();
+    Tensor input = StringBatch(images);
+    if (!encoded) {
+      auto pixels = PreprocessDirectly(images, /*letterbox=*/true, kSsdMobilenetV1InputSize,
+                                       kSsdMobilenetV1InputSize);
+      ASSERT_TRUE(pixels.ok()) << pixels.status();
+      input = *pixels;
+    }
+    auto out = (*model)->RunSignature("serving_default", {{"images", input}});
+    ASSERT_TRUE(out.ok()) << out.status();
+    outputs[encoded] = std::move(*out);
+  }
+  ASSERT_EQ(outputs[0].size(), 13u);  // predictions_i, localizations_i, anchors
+  for (const auto& [alias, want] : outputs[0]) {
+    SCOPED_TRACE(alias);
+    ASSERT_TRUE(outputs[1].contains(alias));
+    // TensorsNear: max |a - b| <= 1e-4 * max(1, range of the float signature's output).
+    EXPECT_TRUE(TensorsNear(outputs[1].at(alias), want, 1e-4));
+    EXPECT_EQ(want.shape().dim(0), alias == "anchors" ? 5118 : 2);
+  }
 }
 
 // Not a check, a measurement for the record: decode + resize per image in the graph
