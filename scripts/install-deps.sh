@@ -27,6 +27,12 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# node + npm run the TensorFlow.js oracle of the differential tests (tests/tfjs). Checked by
+# command, not package: a node from elsewhere that brings its own npm is fine too.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  missing+=(nodejs npm)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

@@ -1,0 +1,109 @@
+#include "tests/tfjs/op_cases.h"
+
+#include <random>
+
+#include "kernels/kernel_testing.h"
+
+namespace savedserve::testing {
+
+CaseBuilder::CaseBuilder(const std::string& op, const std::string& label) {
+  case_.node.set_op(op);
+  case_.label = op + " " + label;
+}
+
+CaseBuilder& CaseBuilder::Attr(const std::string& name, DataType value) {
+  (*case_.node.mutable_attr())[name].set_type(value);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, int64_t value) {
+  (*case_.node.mutable_attr())[name].set_i(value);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, float value) {
+  (*case_.node.mutable_attr())[name].set_f(value);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, bool value) {
+  (*case_.node.mutable_attr())[name].set_b(value);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, const char* value) {
+  (*case_.node.mutable_attr())[name].set_s(value);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, const std::vector<int64_t>& value) {
+  auto* list = (*case_.node.mutable_attr())[name].mutable_list();
+  for (int64_t v : value) list->add_i(v);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Attr(const std::string& name, const std::vector<std::string>& value) {
+  auto* list = (*case_.node.mutable_attr())[name].mutable_list();
+  for (const std::string& v : value) list->add_s(v);
+  return *this;
+}
+CaseBuilder& CaseBuilder::In(const Tensor& t) {
+  case_.inputs.push_back(t);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Const(const Tensor& t) {
+  case_.constant_inputs.push_back(static_cast<int>(case_.inputs.size()));
+  case_.inputs.push_back(t);
+  return *this;
+}
+CaseBuilder& CaseBuilder::Outputs(int n) {
+  case_.num_outputs = n;
+  return *this;
+}
+CaseBuilder& CaseBuilder::Compare(int n) {
+  case_.compared_outputs = n;
+  return *this;
+}
+CaseBuilder& CaseBuilder::Tolerance(double fraction_of_range) {
+  case_.tolerance = fraction_of_range;
+  return *this;
+}
+CaseBuilder& CaseBuilder::Rewrite() {
+  case_.rewrite = true;
+  return *this;
+}
+
+Tensor Rand(std::vector<int64_t> shape, uint32_t seed, float lo, float hi) {
+  return RandomTensor(tensorflow::DT_FLOAT, TensorShape(std::move(shape)), seed, lo, hi);
+}
+
+Tensor Ints(std::vector<int32_t> values, std::vector<int64_t> shape) {
+  if (shape.empty() && values.size() != 1) shape = {static_cast<int64_t>(values.size())};
+  return Tensor::FromVector<int32_t>(values, TensorShape(std::move(shape)));
+}
+
+Tensor Int(int32_t value) { return Tensor::Scalar<int32_t>(value); }
+Tensor Float(float value) { return Tensor::Scalar<float>(value); }
+
+Tensor RandBools(std::vector<int64_t> shape, uint32_t seed) {
+  Tensor t(tensorflow::DT_BOOL, TensorShape(std::move(shape)));
+  std::mt19937 rng(seed);
+  for (bool& b : t.flat<bool>()) b = rng() & 1;
+  return t;
+}
+
+Tensor RandInts(std::vector<int64_t> shape, uint32_t seed, int32_t lo, int32_t hi) {
+  Tensor t(tensorflow::DT_INT32, TensorShape(std::move(shape)));
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<int32_t> dist(lo, hi);
+  for (int32_t& v : t.flat<int32_t>()) v = dist(rng);
+  return t;
+}
+
+std::map<std::string, std::string> UncomparedOps() {
+  return {
+      {"Const", "graph plumbing (holds weights; exercised by every imported model)"},
+      {"Placeholder", "graph plumbing (the suite's own inputs)"},
+      {"PlaceholderWithDefault", "graph plumbing"},
+      {"NoOp", "no output"},
+      {"RandomUniform", "random: the two generators differ by design"},
+      {"While", "needs cond/body functions; a single-op case cannot express it (not yet)"},
+      {"StatelessWhile", "as While"},
+  };
+}
+
+}  // namespace savedserve::testing
