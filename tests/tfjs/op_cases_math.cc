@@ -23,7 +23,7 @@ void AddUnary(std::vector<OpCase>* cases) {
       {"Neg", -10, 10, 1e-6},      {"Square", -10, 10, 1e-6},  {"Sqrt", 0, 100, 1e-6},
       {"Rsqrt", 0.01f, 100, 1e-5}, {"Exp", -20, 20, 1e-5},     {"Log", 1e-3f, 1e3f, 1e-5},
       {"Tanh", -8, 8, 1e-5},       {"Sigmoid", -20, 20, 1e-5}, {"Relu", -5, 5, 0},
-      {"Relu6", -3, 9, 0},
+      {"Relu6", -3, 9, 0},         {"Elu", -6, 3, 1e-5},
   };
   uint32_t seed = 100;
   for (const UnaryOp& u : ops) {

@@ -1,5 +1,6 @@
 // Convolution, matmul, pooling and normalisation cases of the per-op differential suite,
 // plus the TF.js-only ops that `import tfjs` rewrites (run rewritten on our side).
+#include "absl/strings/str_join.h"
 #include "tests/tfjs/op_cases.h"
 
 namespace savedserve::testing {
@@ -22,8 +23,9 @@ std::string Label(const ConvGeometry& g) {
          TensorShape(g.filter).DebugString();
 }
 
-CaseBuilder ConvCase(const char* op, const ConvGeometry& g, uint32_t seed) {
-  CaseBuilder c = Case(op, Label(g));
+CaseBuilder ConvCase(const char* op, const ConvGeometry& g, uint32_t seed,
+                     const std::string& fusion = "") {
+  CaseBuilder c = Case(op, fusion.empty() ? Label(g) : fusion + " " + Label(g));
   c.T()
       .Attr("strides", std::vector<int64_t>{1, g.stride, g.stride, 1})
       .Attr("dilations", std::vector<int64_t>{1, g.dilation, g.dilation, 1})
@@ -69,7 +71,7 @@ void AddConvolutions(std::vector<OpCase>* cases) {
   for (const auto& fused : fusions) {
     for (size_t i : {size_t{0}, size_t{1}, size_t{3}}) {
       const ConvGeometry& g = ConvGeometries()[i];
-      cases->push_back(ConvCase("_FusedConv2D", g, seed)
+      cases->push_back(ConvCase("_FusedConv2D", g, seed, absl::StrJoin(fused, "+"))
                            .Attr("fused_ops", fused)
                            .Attr("num_args", 1)
                            .Attr("epsilon", 0.0f)
@@ -182,13 +184,16 @@ void AddPoolingAndNorm(std::vector<OpCase>* cases) {
 void AddRewrites(std::vector<OpCase>* cases) {
   uint32_t seed = 4000;
   const std::vector<std::vector<std::string>> fusions = {
-      {"BiasAdd"}, {"BiasAdd", "Relu"}, {"BiasAdd", "Relu6"}, {"BiasAdd", "Prelu"}};
+      // Not LeakyRelu: TF.js 4.22 maps no leakyrelu_alpha for this op and returns NaN.
+      {"BiasAdd"},        {"BiasAdd", "Relu"},    {"BiasAdd", "Relu6"},
+      {"BiasAdd", "Elu"}, {"BiasAdd", "Sigmoid"}, {"BiasAdd", "Prelu"}};
   for (const auto& fused : fusions) {
     const bool prelu = fused.back() == "Prelu";
     ConvGeometry g = ConvGeometries()[1];
     g.filter = {3, 3, g.input[3], 1};
-    CaseBuilder c = ConvCase("FusedDepthwiseConv2dNative", g, seed);
-    c.Attr("fused_ops", fused).Attr("num_args", prelu ? 2 : 1).Const(Rand({5}, seed + 2));
+    CaseBuilder c = ConvCase("FusedDepthwiseConv2dNative", g, seed, absl::StrJoin(fused, "+"));
+    c.Attr("fused_ops", fused).Attr("num_args", prelu ? 2 : 1).Attr("leakyrelu_alpha", 0.3f);
+    c.Const(Rand({5}, seed + 2));
     if (prelu) c.Const(Rand({5}, seed + 3, 0, 0.5f));
     cases->push_back(c.Rewrite().Tolerance(1e-5));
     seed += 4;

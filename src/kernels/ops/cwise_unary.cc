@@ -1,5 +1,5 @@
 // Element-wise unary math and activations: Neg, Square, Sqrt, Rsqrt, Exp, Log, Sigmoid,
-// Tanh, Relu, Relu6, LeakyRelu. Reference kernels for TF's type sets (Half and BFloat16
+// Tanh, Relu, Relu6, LeakyRelu, Elu. Reference kernels for TF's type sets (Half and BFloat16
 // computed in float); integers wrap around (Neg of the lowest value, Square overflow).
 // Special values follow TF: Relu/Relu6 keep NaN, Sqrt/Log of negatives are NaN, Log(0) is
 // -inf. The vectorised float32 kernels are in cpu/cwise_unary_simd.cc.
@@ -94,6 +94,14 @@ struct LeakyReluFn {
   }
 };
 
+// x < 0 ? exp(x) - 1 : x, as TF (and TF.js) write it (not expm1).
+struct EluFn {
+  template <typename M>
+  M operator()(M x) const {
+    return x < M{0} ? std::exp(x) - M{1} : x;
+  }
+};
+
 template <typename T, typename Fn>
 class UnaryKernel : public OpKernel {
  public:
@@ -159,6 +167,7 @@ SS_REGISTER_KERNEL("Tanh", kReference, CreateUnaryKernel<FloatTypes, TanhFn>);
 SS_REGISTER_KERNEL("Relu", kReference, CreateUnaryKernel<NumberTypes, ReluFn>);
 SS_REGISTER_KERNEL("Relu6", kReference, CreateUnaryKernel<NumberTypes, Relu6Fn>);
 SS_REGISTER_KERNEL("LeakyRelu", kReference, CreateUnaryKernel<FloatTypes, LeakyReluFn>);
+SS_REGISTER_KERNEL("Elu", kReference, CreateUnaryKernel<FloatTypes, EluFn>);
 
 }  // namespace
 }  // namespace savedserve

@@ -60,11 +60,21 @@ TEST(CwiseUnary, HandComputedTranscendentals) {
       {"Log", {std::log(0.25), 0, std::log(4.0)}},
       {"Sigmoid", {1 / (1 + std::exp(-0.25)), 1 / (1 + std::exp(-1.0)), 1 / (1 + std::exp(-4.0))}},
       {"Tanh", {std::tanh(0.25), std::tanh(1.0), std::tanh(4.0)}},
+      {"Elu", {0.25, 1, 4}},
   };
   for (const auto& [op, want] : cases) {
     for (KernelVariant v : kBoth) {
       EXPECT_TRUE(ValuesNear(Unary(op, x, v), MakeAs(tensorflow::DT_FLOAT, {3}, want), 4e-7)) << op;
     }
+  }
+}
+
+TEST(CwiseUnary, EluBelowZeroIsExpMinusOne) {
+  for (KernelVariant v : kBoth) {
+    EXPECT_TRUE(ValuesNear(Unary("Elu", Vec<float>({-3, -0.5f, 0, 2}), v),
+                           MakeAs(tensorflow::DT_FLOAT, {4},
+                                  {std::exp(-3.0) - 1, std::exp(-0.5) - 1, 0, 2}),
+                           1e-7));
   }
 }
 

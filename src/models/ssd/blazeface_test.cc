@@ -31,8 +31,8 @@ TEST(BlazeFace, DecodesBoxesScoresAndSuppressesOverlaps) {
   const int size = 128, k = 4;
   std::vector<float> logits = {2.0f, -3.0f, 1.0f, 0.2f};
   std::vector<float> raw(anchors.size() * k, 0.0f);
-  // Anchor 0 (cx 0.25, cy 0.25): shifted by (+16, -8) px, 32 x 64 px.
-  raw[0] = 16, raw[1] = -8, raw[2] = 32, raw[3] = 64;
+  // Anchor 0 (cx 0.25, cy 0.25): shifted by (+16, -8) px, 32 x 24 px.
+  raw[0] = 16, raw[1] = -8, raw[2] = 32, raw[3] = 24;
   // Anchor 2 (cx 0.25, cy 0.75): a box far from anchor 0's.
   raw[8] = 0, raw[9] = 0, raw[10] = 20, raw[11] = 20;
   // Anchor 3: the same box as anchor 2 with a score under the threshold.
@@ -45,8 +45,8 @@ TEST(BlazeFace, DecodesBoxesScoresAndSuppressesOverlaps) {
   EXPECT_NEAR(first.score, 1 / (1 + std::exp(-2.0f)), 1e-6);
   EXPECT_NEAR(first.box.xmin, 0.25f + 16.0f / size - 16.0f / size, 1e-6);
   EXPECT_NEAR(first.box.xmax, 0.25f + 16.0f / size + 16.0f / size, 1e-6);
-  EXPECT_NEAR(first.box.ymin, 0.25f - 8.0f / size - 32.0f / size, 1e-6);
-  EXPECT_NEAR(first.box.ymax, 0.25f - 8.0f / size + 32.0f / size, 1e-6);
+  EXPECT_NEAR(first.box.ymin, 0.25f - 8.0f / size - 12.0f / size, 1e-6);
+  EXPECT_NEAR(first.box.ymax, 0.25f - 8.0f / size + 12.0f / size, 1e-6);
   EXPECT_NEAR((*detections)[1].box.ymin, 0.75f - 10.0f / size, 1e-6);
 }
 
