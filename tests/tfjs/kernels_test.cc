@@ -40,6 +40,7 @@ tensorflow::GraphDef CaseGraph(const OpCase& c) {
     op.add_input(InputName(i));
   }
   *graph.add_node() = op;
+  *graph.mutable_library() = c.library;
   return graph;
 }
 
@@ -53,9 +54,10 @@ std::vector<std::string> Fetches(const OpCase& c) {
   return fetches;
 }
 
-// Our outputs: the kernel alone, or the rewritten graph for TF.js-only ops.
+// Our outputs: the kernel alone, or the graph (rewritten for TF.js-only ops; with its
+// function library for While).
 absl::StatusOr<std::vector<Tensor>> RunOurs(const OpCase& c, KernelVariant variant) {
-  if (c.rewrite) {
+  if (c.rewrite || c.library.function_size() > 0) {
     tensorflow::MetaGraphDef meta;
     *meta.mutable_graph_def() = CaseGraph(c);
     RETURN_IF_ERROR(RewriteTfjsOnlyOps(meta.mutable_graph_def()));
@@ -105,7 +107,7 @@ struct OpStats {
 
 std::vector<OpCase> AllCases() {
   std::vector<OpCase> all;
-  for (auto table : {ElementwiseCases, NnCases, ArrayCases, ImageCases}) {
+  for (auto table : {ElementwiseCases, NnCases, ArrayCases, ImageCases, ControlFlowCases}) {
     for (OpCase& c : table()) all.push_back(std::move(c));
   }
   return all;
@@ -118,7 +120,8 @@ void CompareCase(const OpCase& c, const OracleResult& tfjs, OpStats* stats) {
   const std::string& op = c.node.op();
   for (KernelVariant variant : {KernelVariant::kOptimized, KernelVariant::kReference}) {
     const bool optimized = variant == KernelVariant::kOptimized;
-    if (optimized && !c.rewrite && !KernelRegistry::Global().HasVariant(op, variant)) continue;
+    const bool graph = c.rewrite || c.library.function_size() > 0;
+    if (optimized && !graph && !KernelRegistry::Global().HasVariant(op, variant)) continue;
     auto ours = RunOurs(c, variant);
     ASSERT_TRUE(ours.ok()) << c.label << ": " << ours.status();
     for (int i = 0; i < Compared(c); ++i) {

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "google/protobuf/text_format.h"
 #include "kernels/kernel_testing.h"
 
 namespace savedserve::testing {
@@ -67,6 +68,22 @@ CaseBuilder& CaseBuilder::Rewrite() {
   return *this;
 }
 
+CaseBuilder& CaseBuilder::Function(const std::string& function_def_text) {
+  tensorflow::FunctionDef* f = case_.library.add_function();
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(function_def_text, f))
+      << function_def_text;
+  return *this;
+}
+CaseBuilder& CaseBuilder::FuncAttr(const std::string& name, const std::string& function) {
+  (*case_.node.mutable_attr())[name].mutable_func()->set_name(function);
+  return *this;
+}
+CaseBuilder& CaseBuilder::TypeList(const std::string& name, const std::vector<DataType>& types) {
+  auto* list = (*case_.node.mutable_attr())[name].mutable_list();
+  for (DataType t : types) list->add_type(t);
+  return *this;
+}
+
 Tensor Rand(std::vector<int64_t> shape, uint32_t seed, float lo, float hi) {
   return RandomTensor(tensorflow::DT_FLOAT, TensorShape(std::move(shape)), seed, lo, hi);
 }
@@ -101,8 +118,6 @@ std::map<std::string, std::string> UncomparedOps() {
       {"PlaceholderWithDefault", "graph plumbing"},
       {"NoOp", "no output"},
       {"RandomUniform", "random: the two generators differ by design"},
-      {"While", "needs cond/body functions; a single-op case cannot express it (not yet)"},
-      {"StatelessWhile", "as While"},
   };
 }
 

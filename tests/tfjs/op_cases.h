@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tensor/tensor.h"
+#include "tensorflow/core/framework/function.pb.h"
 #include "tensorflow/core/framework/node_def.pb.h"
 
 namespace savedserve::testing {
@@ -25,6 +26,8 @@ struct OpCase {
   double tolerance = 1e-4;   // max abs error allowed, as a fraction of the output range
   // A TF.js-only op (Prelu, FusedDepthwiseConv2dNative): ours runs the rewritten graph.
   bool rewrite = false;
+  // Functions the op calls (While's cond and body); ours then runs the graph, not the kernel.
+  tensorflow::FunctionDefLibrary library;
 };
 
 // Fluent construction: Case("Conv2D", "SAME").Attr("padding", "SAME").In(x).Const(w)
@@ -46,6 +49,9 @@ class CaseBuilder {
   CaseBuilder& Compare(int n);  // only the first n outputs (TF.js returns fewer)
   CaseBuilder& Tolerance(double fraction_of_range);
   CaseBuilder& Rewrite();
+  CaseBuilder& Function(const std::string& function_def_text);  // a text-format FunctionDef
+  CaseBuilder& FuncAttr(const std::string& name, const std::string& function);
+  CaseBuilder& TypeList(const std::string& name, const std::vector<DataType>& types);
   operator OpCase() const { return case_; }  // NOLINT: reads as a table row
 
  private:
@@ -69,6 +75,7 @@ std::vector<OpCase> ElementwiseCases();
 std::vector<OpCase> NnCases();
 std::vector<OpCase> ArrayCases();
 std::vector<OpCase> ImageCases();
+std::vector<OpCase> ControlFlowCases();
 
 // Ops both implement that the tables leave out on purpose, with the reason.
 std::map<std::string, std::string> UncomparedOps();

@@ -53,16 +53,10 @@ void AddReshaping(std::vector<OpCase>* cases, uint32_t& seed) {
     cases->push_back(Case(op, "[3,4]").T().In(Rand({3, 4}, seed++)));
   }
   cases->push_back(Case("IdentityN", "float + int32")
-                       .Attr("T", std::vector<std::string>{})
+                       .TypeList("T", {tensorflow::DT_FLOAT, tensorflow::DT_INT32})
                        .In(Rand({3}, seed++))
                        .In(RandInts({2, 2}, seed++, 0, 9))
                        .Outputs(2));
-  // IdentityN's T is a list of types.
-  auto& node = cases->back().node;
-  auto* types = (*node.mutable_attr())["T"].mutable_list();
-  types->clear_s();
-  types->add_type(tensorflow::DT_FLOAT);
-  types->add_type(tensorflow::DT_INT32);
 }
 
 void AddJoining(std::vector<OpCase>* cases, uint32_t& seed) {
