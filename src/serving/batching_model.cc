@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "base/status.h"
 #include "serving/batching_util.h"
 
@@ -92,25 +91,19 @@ absl::StatusOr<BatchingConfig> BatchingConfigFromParameters(
   return config;
 }
 
-// One caller's part of a batch. The batch owns it; the answer goes to `result`, which lives
-// on the caller's stack until `result->done` is notified.
+// One caller's part of a batch, on the caller's stack; the batch fills in the answer.
 struct BatchingModel::Call : public BatchTask {
-  struct Result {
-    absl::Status status;
-    Outputs outputs;
-    absl::Notification done;
-  };
-  Call(Inputs in, int64_t r, Result* res) : inputs(std::move(in)), rows(r), result(res) {}
+  Call(Inputs in, int64_t r) : inputs(std::move(in)), rows(r) {}
   int64_t size() const override { return rows; }
-  void Finish(absl::Status status, Outputs outputs = {}) {
-    result->status = std::move(status);
-    result->outputs = std::move(outputs);
-    result->done.Notify();  // `result` may be gone from here on
+  void Finish(absl::Status s, Outputs o = {}) {
+    status = std::move(s);
+    outputs = std::move(o);
   }
 
   const Inputs inputs;  // sorted by name, as every call of its kind
   const int64_t rows;
-  Result* const result;
+  absl::Status status = absl::InternalError("batch not processed");
+  Outputs outputs;
 };
 
 struct BatchingModel::Queue {
@@ -193,12 +186,10 @@ absl::StatusOr<BatchingModel::Outputs> BatchingModel::Submit(
     const std::string& kind, Inputs inputs, const std::function<Runner()>& make_runner) const {
   ASSIGN_OR_RETURN(const int64_t rows, InputBatchSize(inputs));
   ASSIGN_OR_RETURN(Queue * queue, QueueFor(kind, make_runner));
-  Call::Result result;
-  std::unique_ptr<BatchTask> call = std::make_unique<Call>(std::move(inputs), rows, &result);
+  Call call(std::move(inputs), rows);
   RETURN_IF_ERROR(queue->queue->Schedule(call));
-  result.done.WaitForNotification();
-  if (!result.status.ok()) return result.status;
-  return std::move(result.outputs);
+  if (!call.status.ok()) return call.status;
+  return std::move(call.outputs);
 }
 
 absl::StatusOr<BatchingModel::Queue*> BatchingModel::QueueFor(
@@ -210,7 +201,7 @@ absl::StatusOr<BatchingModel::Queue*> BatchingModel::QueueFor(
   queue->runner = make_runner();
   const Runner* runner = &queue->runner;
   absl::StatusOr<std::unique_ptr<BatchQueue>> added = scheduler_->AddQueue(
-      options_.queue, [this, runner](Batch batch) { ProcessBatch(*runner, std::move(batch)); });
+      options_.queue, [this, runner](const Batch& batch) { ProcessBatch(*runner, batch); });
   if (!added.ok()) {
     queues_.erase(kind);
     return added.status();
@@ -220,10 +211,9 @@ absl::StatusOr<BatchingModel::Queue*> BatchingModel::QueueFor(
   return slot.get();
 }
 
-void BatchingModel::ProcessBatch(const Runner& runner, Batch batch) const {
+void BatchingModel::ProcessBatch(const Runner& runner, const Batch& batch) const {
   std::vector<Call*> calls;
-  for (const std::unique_ptr<BatchTask>& task : batch)
-    calls.push_back(static_cast<Call*>(task.get()));
+  for (BatchTask* task : batch) calls.push_back(static_cast<Call*>(task));
   calls = DropUnbatchable(std::move(calls));
   if (calls.empty()) return;
   absl::Status status = RunMerged(runner, calls);

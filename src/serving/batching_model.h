@@ -100,7 +100,7 @@ class BatchingModel : public LoadedModel {
                                  const std::function<Runner()>& make_runner) const;
   absl::StatusOr<Queue*> QueueFor(const std::string& kind,
                                   const std::function<Runner()>& make_runner) const;
-  void ProcessBatch(const Runner& runner, Batch batch) const;
+  void ProcessBatch(const Runner& runner, const Batch& batch) const;
   std::vector<Call*> DropUnbatchable(std::vector<Call*> calls) const;
   absl::Status RunMerged(const Runner& runner, const std::vector<Call*>& calls) const;
 

@@ -1,16 +1,19 @@
 #include "serving/batching_scheduler.h"
 
-#include <algorithm>
+#include <cassert>
 #include <deque>
 #include <limits>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/status.h"
 
 namespace savedserve {
 
 namespace {
+
+constexpr uint64_t kNoDeadline = std::numeric_limits<uint64_t>::max();
 
 // Tasks grouped so far, and their rows.
 struct PendingBatch {
@@ -53,9 +56,7 @@ absl::Status ValidateBatchQueueOptions(const BatchQueueOptions& options) {
 
 BatchQueue::~BatchQueue() { scheduler_->CloseAndRemove(state_); }
 
-absl::Status BatchQueue::Schedule(std::unique_ptr<BatchTask>& task) {
-  return scheduler_->ScheduleOn(state_, task);
-}
+absl::Status BatchQueue::Schedule(BatchTask& task) { return scheduler_->ScheduleOn(state_, task); }
 
 int64_t BatchQueue::NumEnqueuedTasks() const {
   absl::MutexLock lock(&scheduler_->mu_);
@@ -74,19 +75,11 @@ absl::StatusOr<std::shared_ptr<SharedBatchScheduler>> SharedBatchScheduler::Crea
 }
 
 SharedBatchScheduler::SharedBatchScheduler(Options options)
-    : options_(std::move(options)), next_queue_(queues_.end()) {
-  for (int i = 0; i < options_.num_batch_threads; ++i) {
-    threads_.emplace_back([this] { ThreadLoop(); });
-  }
-}
+    : options_(std::move(options)), next_queue_(queues_.end()) {}
 
 SharedBatchScheduler::~SharedBatchScheduler() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    work_.SignalAll();
-  }
-  for (std::thread& thread : threads_) thread.join();
+  absl::MutexLock lock(&mu_);
+  assert(queues_.empty());
 }
 
 absl::StatusOr<std::unique_ptr<BatchQueue>> SharedBatchScheduler::AddQueue(
@@ -101,18 +94,22 @@ absl::StatusOr<std::unique_ptr<BatchQueue>> SharedBatchScheduler::AddQueue(
   return std::unique_ptr<BatchQueue>(new BatchQueue(shared_from_this(), raw));
 }
 
-absl::Status SharedBatchScheduler::ScheduleOn(BatchQueue::State* state,
-                                              std::unique_ptr<BatchTask>& task) {
-  const int64_t rows = task->size();
-  const BatchQueueOptions& options = state->options;
-  if (rows > options.max_batch_size) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "Task size ", rows, " is larger than maximum batch size ", options.max_batch_size));
+absl::Status SharedBatchScheduler::ScheduleOn(BatchQueue::State* state, BatchTask& task) {
+  if (task.size() > state->options.max_batch_size) {
+    return absl::InvalidArgumentError(absl::StrCat("Task size ", task.size(),
+                                                   " is larger than maximum batch size ",
+                                                   state->options.max_batch_size));
   }
   absl::MutexLock lock(&mu_);
+  RETURN_IF_ERROR(EnqueueLocked(state, task));
+  AwaitProcessedLocked(task);
+  return absl::OkStatus();
+}
+
+absl::Status SharedBatchScheduler::EnqueueLocked(BatchQueue::State* state, BatchTask& task) {
   if (state->closed) return absl::UnavailableError("The batch scheduling queue is closed");
-  if (state->batches.back().rows + rows > options.max_batch_size) {
-    if (static_cast<int64_t>(state->batches.size()) >= options.max_enqueued_batches) {
+  if (state->batches.back().rows + task.size() > state->options.max_batch_size) {
+    if (static_cast<int64_t>(state->batches.size()) >= state->options.max_enqueued_batches) {
       return absl::UnavailableError(
           "The batch scheduling queue to which this task was submitted is full");
     }
@@ -120,10 +117,33 @@ absl::Status SharedBatchScheduler::ScheduleOn(BatchQueue::State* state,
   }
   PendingBatch& open = state->batches.back();
   if (open.tasks.empty()) state->open_batch_start_micros = options_.env->NowMicros();
-  open.rows += rows;
-  open.tasks.push_back(std::move(task));
-  work_.Signal();
+  open.rows += task.size();
+  open.tasks.push_back(&task);
+  task.processed_ = false;
   return absl::OkStatus();
+}
+
+void SharedBatchScheduler::AwaitProcessedLocked(const BatchTask& task) {
+  auto ready = [this, &task]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    return task.processed_ || (SlotFreeLocked() && AnyRunnableLocked());
+  };
+  while (!task.processed_) {
+    Batch batch;
+    BatchQueue::State* state = SlotFreeLocked() ? TakeBatchLocked(&batch) : nullptr;
+    if (state != nullptr) {
+      RunBatchLocked(state, batch);
+      continue;
+    }
+    // Sleep until processed or a batch can be run; with a slot free, also until the earliest
+    // open batch times out (time passing is no mutex event that would re-check `ready`).
+    const uint64_t deadline = SlotFreeLocked() ? EarliestDeadlineLocked() : kNoDeadline;
+    const uint64_t now = options_.env->NowMicros();
+    if (deadline == kNoDeadline) {
+      mu_.Await(absl::Condition(&ready));
+    } else if (deadline > now) {
+      mu_.AwaitWithTimeout(absl::Condition(&ready), absl::Microseconds(deadline - now));
+    }
+  }
 }
 
 bool SharedBatchScheduler::IsOpenBatchRunnableLocked(const BatchQueue::State& state) const {
@@ -132,6 +152,23 @@ bool SharedBatchScheduler::IsOpenBatchRunnableLocked(const BatchQueue::State& st
   return state.closed || flushing_ || open.rows >= state.options.max_batch_size ||
          options_.env->NowMicros() >=
              state.open_batch_start_micros + state.options.batch_timeout_micros;
+}
+
+bool SharedBatchScheduler::AnyRunnableLocked() const {
+  for (const auto& state : queues_) {
+    if (state->batches.size() >= 2 || IsOpenBatchRunnableLocked(*state)) return true;
+  }
+  return false;
+}
+
+uint64_t SharedBatchScheduler::EarliestDeadlineLocked() const {
+  uint64_t deadline = kNoDeadline;
+  for (const auto& state : queues_) {
+    if (state->batches.back().tasks.empty()) continue;
+    deadline = std::min(deadline, state->open_batch_start_micros +
+                                      static_cast<uint64_t>(state->options.batch_timeout_micros));
+  }
+  return deadline;
 }
 
 bool SharedBatchScheduler::TakeBatchFromLocked(BatchQueue::State* state, Batch* batch) {
@@ -153,41 +190,16 @@ BatchQueue::State* SharedBatchScheduler::TakeBatchLocked(Batch* batch) {
   return nullptr;
 }
 
-void SharedBatchScheduler::RunBatchLocked(BatchQueue::State* state, Batch batch) {
+void SharedBatchScheduler::RunBatchLocked(BatchQueue::State* state, const Batch& batch) {
+  ++running_;
   ++state->in_flight;
   ++batches_processed_;
-  work_.Signal();  // another thread may take the next runnable batch meanwhile
   mu_.Unlock();
-  state->process(std::move(batch));
+  state->process(batch);
   mu_.Lock();
+  for (BatchTask* task : batch) task->processed_ = true;  // its caller may return from here on
   --state->in_flight;
-}
-
-void SharedBatchScheduler::WaitForWorkLocked() {
-  uint64_t deadline = std::numeric_limits<uint64_t>::max();
-  for (const auto& state : queues_) {
-    if (state->batches.back().tasks.empty()) continue;
-    deadline = std::min(deadline, state->open_batch_start_micros +
-                                      static_cast<uint64_t>(state->options.batch_timeout_micros));
-  }
-  if (deadline == std::numeric_limits<uint64_t>::max()) {
-    work_.Wait(&mu_);
-    return;
-  }
-  const uint64_t now = options_.env->NowMicros();
-  if (deadline > now) work_.WaitWithTimeout(&mu_, absl::Microseconds(deadline - now));
-}
-
-void SharedBatchScheduler::ThreadLoop() {
-  absl::MutexLock lock(&mu_);
-  while (!stopping_) {
-    Batch batch;
-    if (BatchQueue::State* state = TakeBatchLocked(&batch)) {
-      RunBatchLocked(state, std::move(batch));
-    } else {
-      WaitForWorkLocked();
-    }
-  }
+  --running_;
 }
 
 bool SharedBatchScheduler::ProcessOneBatch() {
@@ -195,23 +207,22 @@ bool SharedBatchScheduler::ProcessOneBatch() {
   Batch batch;
   BatchQueue::State* state = TakeBatchLocked(&batch);
   if (state == nullptr) return false;
-  RunBatchLocked(state, std::move(batch));
+  RunBatchLocked(state, batch);
   return true;
 }
 
 void SharedBatchScheduler::Flush() {
   absl::MutexLock lock(&mu_);
   flushing_ = true;
-  work_.SignalAll();
 }
 
 void SharedBatchScheduler::CloseAndRemove(BatchQueue::State* state) {
   absl::MutexLock lock(&mu_);
   state->closed = true;
-  work_.SignalAll();
-  if (threads_.empty()) {
-    Batch batch;
-    while (TakeBatchFromLocked(state, &batch)) RunBatchLocked(state, std::move(batch));
+  // Without slots nobody else would run what is left.
+  Batch batch;
+  while (options_.num_batch_threads == 0 && TakeBatchFromLocked(state, &batch)) {
+    RunBatchLocked(state, batch);
   }
   mu_.Await(absl::Condition(state, &BatchQueue::State::Idle));
   for (auto it = queues_.begin(); it != queues_.end(); ++it) {
