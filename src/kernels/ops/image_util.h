@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -63,6 +64,10 @@ absl::StatusOr<DecodedImage> DecodePng(absl::string_view data,
 
 // Uncompressed 8/24/32-bit BMP to 8-bit samples; `channels` 0 (as stored), 3 or 4.
 absl::StatusOr<DecodedImage> DecodeBmp(absl::string_view data, int channels = 0);
+
+// 8-bit pixels (`channels` 1: gray, 2: gray+alpha, 3: RGB, 4: RGBA) as a PNG file, for
+// clients that write annotated images. InvalidArgument for other layouts or sizes.
+absl::StatusOr<std::string> EncodePng(const DecodedImage& image);
 
 // Any supported format (JPEG, PNG, BMP) to 8-bit RGB, for clients that feed detectors.
 absl::StatusOr<DecodedImage> DecodeJpegToRgb(absl::string_view data);
