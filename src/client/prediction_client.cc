@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "base/status.h"
+#include "client/model_metadata.h"
 #include "grpcpp/grpcpp.h"
 #include "tensor/tensor_proto.h"
 
@@ -139,12 +140,7 @@ absl::StatusOr<tfs::SignatureDefMap> PredictionClient::GetSignatureDefs(
   *request.mutable_model_spec() = spec;
   request.add_metadata_field("signature_def");
   ASSIGN_OR_RETURN(tfs::GetModelMetadataResponse response, GetModelMetadata(request));
-  tfs::SignatureDefMap map;
-  auto it = response.metadata().find("signature_def");
-  if (it == response.metadata().end() || !it->second.UnpackTo(&map)) {
-    return absl::DataLossError("GetModelMetadata response has no SignatureDefMap");
-  }
-  return map;
+  return UnpackSignatureDefs(response);
 }
 
 }  // namespace savedserve

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "base/status.h"
+#include "client/model_metadata.h"
 #include "frontend/rest/json_client_codec.h"
 #include "frontend/rest/json_proto.h"
 
@@ -251,6 +252,11 @@ absl::StatusOr<tfs::GetModelMetadataResponse> RestClient::GetModelMetadata(
     const tfs::ModelSpec& spec) const {
   ASSIGN_OR_RETURN(const std::string response, Call("GET", ModelPath(spec) + "/metadata"));
   return ModelMetadataFromJson(response);
+}
+
+absl::StatusOr<tfs::SignatureDefMap> RestClient::GetSignatureDefs(const tfs::ModelSpec& spec) const {
+  ASSIGN_OR_RETURN(const tfs::GetModelMetadataResponse response, GetModelMetadata(spec));
+  return UnpackSignatureDefs(response);
 }
 
 absl::StatusOr<tfs::GetModelStatusResponse> RestClient::GetModelStatus(

@@ -62,6 +62,9 @@ class RestClient {
   // The metadata response with metadata["signature_def"] packed, as gRPC returns it.
   absl::StatusOr<tensorflow::serving::GetModelMetadataResponse> GetModelMetadata(
       const tensorflow::serving::ModelSpec& spec) const;
+  // The metadata's SignatureDefMap, unpacked (as PredictionClient::GetSignatureDefs).
+  absl::StatusOr<tensorflow::serving::SignatureDefMap> GetSignatureDefs(
+      const tensorflow::serving::ModelSpec& spec) const;
   absl::StatusOr<tensorflow::serving::GetModelStatusResponse> GetModelStatus(
       const tensorflow::serving::ModelSpec& spec) const;
 
