@@ -90,7 +90,9 @@ absl::StatusOr<std::vector<Detection>> SelectDetections(std::span<const Box> box
     if (c == options.background_class) continue;
     cand.clear();
     for (size_t k = 0; k < n; ++k) {
-      if (scores[k * num_classes + c] > options.score_threshold) {
+      const float score = scores[k * num_classes + c];
+      if (score > options.score_threshold ||
+          (options.keep_equal_scores && score == options.score_threshold)) {
         cand.push_back(static_cast<int>(k));
       }
     }

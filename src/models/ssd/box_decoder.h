@@ -47,7 +47,8 @@ float BoxIou(const Box& a, const Box& b);
 
 struct SelectionOptions {
   int background_class = 0;        // skipped; -1 to keep every class
-  float score_threshold = 0.5f;    // keep scores strictly above
+  float score_threshold = 0.5f;    // keep scores strictly above (see keep_equal_scores)
+  bool keep_equal_scores = false;  // true: keep scores >= score_threshold (TF OD API models)
   int pre_nms_top_k = 400;         // per class, highest scores first; <= 0: no limit
   float nms_iou_threshold = 0.45f; // suppress when IoU > threshold
   int max_detections = 200;        // over all classes after NMS; <= 0: no limit
