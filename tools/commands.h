@@ -12,6 +12,7 @@ void RegisterExportCommand(CLI::App& app, int* exit_code);
 void RegisterRunCommand(CLI::App& app, int* exit_code);
 void RegisterBenchCommand(CLI::App& app, int* exit_code);
 void RegisterServeCommand(CLI::App& app, int* exit_code);
+void RegisterDetectCommand(CLI::App& app, int* exit_code);
 void RegisterImportCommand(CLI::App& app, int* exit_code);
 
 }  // namespace savedserve::tools

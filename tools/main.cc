@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   savedserve::tools::RegisterRunCommand(app, &exit_code);
   savedserve::tools::RegisterBenchCommand(app, &exit_code);
   savedserve::tools::RegisterServeCommand(app, &exit_code);
+  savedserve::tools::RegisterDetectCommand(app, &exit_code);
   savedserve::tools::RegisterImportCommand(app, &exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

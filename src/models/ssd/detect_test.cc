@@ -382,6 +382,22 @@ TEST(DetectorTest, EncodedInputSendsTheFileBytes) {
   EXPECT_EQ(inputs->at("images").data<std::string>()[0], image.encoded);
 }
 
+TEST(DetectorTest, AnOnlyInputWithAnotherAliasIsTheImageInput) {
+  AnchoredCase c;
+  (*c.sig.mutable_inputs())["input_1"] = c.sig.inputs().at("images");
+  c.sig.mutable_inputs()->erase("images");
+  FakeOutputs out(c.layout, 1);
+  out.map["anchors"] = c.Anchors();
+  auto detector = Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map),
+                                   {.model_name = "faces"});
+  ASSERT_TRUE(detector.ok()) << detector.status();
+  EXPECT_EQ((*detector)->input().alias, "input_1");
+  (*c.sig.mutable_inputs())["other"] = c.sig.inputs().at("input_1");
+  auto two = Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map),
+                              {.model_name = "faces"});
+  EXPECT_TRUE(absl::IsInvalidArgument(two.status()));
+}
+
 TEST(TransportTest, RestUrls) {
   EXPECT_TRUE(CreateDetectionTransport({.rest_url = "http://127.0.0.1:8501"}).ok());
   EXPECT_TRUE(CreateDetectionTransport({.rest_url = "localhost:8501/"}).ok());

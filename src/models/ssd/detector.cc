@@ -132,7 +132,11 @@ absl::Status Detector::Init() {
   signature_ = it->second;
   spec_.set_signature_name(options_.signature_name);
   const std::string where = absl::StrCat(model, " signature '", options_.signature_name, "'");
-  absl::StatusOr<DetectionInput> input = ParseDetectionInput(signature_, options_.input_alias);
+  std::string alias = options_.input_alias;
+  if (!signature_.inputs().contains(alias) && signature_.inputs().size() == 1) {
+    alias = signature_.inputs().begin()->first;
+  }
+  absl::StatusOr<DetectionInput> input = ParseDetectionInput(signature_, alias);
   if (!input.ok()) return Annotate(input.status(), where);
   input_ = *input;
   absl::StatusOr<std::unique_ptr<DetectionDecoder>> decoder = CreateDetectionDecoder(signature_);

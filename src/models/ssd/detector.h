@@ -56,6 +56,8 @@ struct DetectorOptions {
   std::string model_name;
   std::string signature_name = "detected_model";
   std::optional<int64_t> version;  // nullopt: the server's latest
+  // The image input; when the signature has no such input but exactly one input, that one
+  // (models imported with their own aliases).
   std::string input_alias = "images";
 };
 
