@@ -254,8 +254,9 @@ absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc) {
   if (json.empty()) {
     return absl::InvalidArgumentError("JSON Parse error: The document is empty");
   }
-  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag |
-                              rapidjson::kParseFullPrecisionFlag;
+  // TF Serving parses with kParseNanAndInfFlag only: rapidjson's normal-precision numbers
+  // (exact for up to 15-16 significant digits), which are also what its clients get.
+  constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNanAndInfFlag;
   DepthLimitedHandler handler(doc, kMaxJsonDepth);
   rapidjson::ParseResult result;
   auto parse = [&](rapidjson::Document&) {

@@ -43,8 +43,8 @@ class JsonWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
 // iteratively, so a deeper document is rejected without recursion.
 inline constexpr int kMaxJsonDepth = 512;
 
-// Parses `json` (NaN/Infinity accepted, full-precision numbers) into `doc` and requires a
-// top-level object. Errors (InvalidArgument) as TF Serving: "JSON Parse error: The document
+// Parses `json` (NaN/Infinity accepted, numbers read as TF Serving reads them) into `doc`
+// and requires a top-level object. Errors (InvalidArgument) as TF Serving: "JSON Parse error: The document
 // is empty", "JSON Parse error: Invalid value at offset: N", "JSON Value: ... Is not object",
 // plus "JSON Parse error: nesting deeper than 512 levels ..." for over-deep documents.
 absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc);
