@@ -44,9 +44,10 @@ class JsonWriter : public rapidjson::PrettyWriter<rapidjson::StringBuffer> {
 inline constexpr int kMaxJsonDepth = 512;
 
 // Parses `json` (NaN/Infinity accepted, numbers read as TF Serving reads them) into `doc`
-// and requires a top-level object. Errors (InvalidArgument) as TF Serving: "JSON Parse error: The document
-// is empty", "JSON Parse error: Invalid value at offset: N", "JSON Value: ... Is not object",
-// plus "JSON Parse error: nesting deeper than 512 levels ..." for over-deep documents.
+// and requires a top-level object. Errors (InvalidArgument) as TF Serving: "JSON Parse
+// error: The document is empty", "JSON Parse error: Invalid value at offset: N", "JSON
+// Value: ... Is not object", plus "JSON Parse error: nesting deeper than 512 levels ..."
+// for over-deep documents.
 absl::Status ParseJsonObject(absl::string_view json, rapidjson::Document* doc);
 
 // Copies an optional "signature_name" member into spec->signature_name. A non-string value
