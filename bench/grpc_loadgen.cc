@@ -1,11 +1,17 @@
 // grpc_loadgen: closed-loop gRPC load against a running `savedserve serve` (or
-// tensorflow_model_server). Each of --threads threads sends one call after another for
-// --seconds, first grpc.health.v1.Health/Check (the cheapest call the server answers: the
-// reference), then PredictionService/Predict on --model with x = [1, 2, 5]. Prints
-// successful requests/s, p50 and p99 latency of each, errors and Predict's throughput as a ratio of
-// Check's. Used by bench/serving_bench.sh.
+// tensorflow_model_server). Each of --concurrency client threads sends one call after another
+// for --seconds, first grpc.health.v1.Health/Check (the cheapest call the server answers: the
+// reference; skipped with --predict_only), then PredictionService/Predict on --model with
+// input --input (default x = [1, 2, 5]; with --shape, a tensor of that shape filled with
+// fixed pseudo-random floats in [0, 1)). Prints successful requests/s, p50 and p99 latency of
+// each, errors and Predict's throughput as a ratio of Check's, and machine-readable lines
+//   result label=<label> rps=<req/s> p50_us=<us> p99_us=<us> errors=<n>
+// (label "check" for Check, --label for Predict) for scripts comparing runs
+// (bench/batching_bench.sh).
 //
-//   grpc_loadgen --target 127.0.0.1:8500 [--model half_plus_two] [--threads 4] [--seconds 5]
+//   grpc_loadgen --target 127.0.0.1:8500 [--model half_plus_two] [--signature KEY]
+//                [--input x] [--shape 1,300,300,3] [--concurrency 4] [--seconds 5]
+//                [--predict_only] [--label NAME]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -83,30 +89,97 @@ void Print(const char* name, const Result& r) {
               r.errors ? "  first: " : "", r.first_error.c_str());
 }
 
-int Main(int argc, char** argv) {
-  std::string target = "127.0.0.1:8500", model = "half_plus_two";
-  int threads = 4;
+// The machine-readable line for scripts.
+void PrintResult(const std::string& label, const Result& r) {
+  std::printf("result label=%s rps=%.1f p50_us=%.0f p99_us=%.0f errors=%lld\n", label.c_str(),
+              r.requests_per_second, r.p50_us, r.p99_us, static_cast<long long>(r.errors));
+}
+
+struct Flags {
+  std::string target = "127.0.0.1:8500", model = "half_plus_two", signature, input = "x";
+  std::vector<int64_t> shape;  // empty: x = [1, 2, 5]
+  int concurrency = 4;
   double seconds = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string flag = argv[i], value = argv[i + 1];
+  bool predict_only = false;
+  std::string label = "predict";
+};
+
+std::vector<int64_t> ParseShape(const std::string& text) {
+  std::vector<int64_t> dims;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    dims.push_back(std::atoll(text.substr(start, comma - start).c_str()));
+    start = comma + 1;
+  }
+  return dims;
+}
+
+// False (after saying why) for an unknown flag or a flag without its value.
+bool ParseFlags(int argc, char** argv, Flags* f) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--predict_only") {
+      f->predict_only = true;
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "flag %s needs a value\n", flag.c_str());
+      return false;
+    }
+    const std::string value = argv[++i];
     if (flag == "--target") {
-      target = value;
+      f->target = value;
     } else if (flag == "--model") {
-      model = value;
-    } else if (flag == "--threads") {
-      threads = std::max(1, std::atoi(value.c_str()));
+      f->model = value;
+    } else if (flag == "--signature") {
+      f->signature = value;
+    } else if (flag == "--input") {
+      f->input = value;
+    } else if (flag == "--shape") {
+      f->shape = ParseShape(value);
+    } else if (flag == "--concurrency" || flag == "--threads") {
+      f->concurrency = std::max(1, std::atoi(value.c_str()));
     } else if (flag == "--seconds") {
-      seconds = std::atof(value.c_str());
+      f->seconds = std::atof(value.c_str());
+    } else if (flag == "--label") {
+      f->label = value;
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
-      return 2;
+      return false;
     }
   }
+  return true;
+}
+
+tensorflow::serving::PredictRequest MakeRequest(const Flags& flags) {
+  tensorflow::serving::PredictRequest request;
+  request.mutable_model_spec()->set_name(flags.model);
+  request.mutable_model_spec()->set_signature_name(flags.signature);
+  Tensor x;
+  if (flags.shape.empty()) {
+    const std::vector<float> values = {1.0f, 2.0f, 5.0f};
+    x = Tensor::FromVector<float>(values, TensorShape({3}));
+  } else {
+    x = Tensor(tensorflow::DT_FLOAT, TensorShape(flags.shape));
+    uint32_t state = 12345;
+    for (float& v : x.flat<float>()) {
+      state = state * 1664525u + 1013904223u;
+      v = static_cast<float>(state >> 8) / static_cast<float>(1 << 24);
+    }
+  }
+  TensorToProto(x, &(*request.mutable_inputs())[flags.input]);
+  return request;
+}
+
+int Main(int argc, char** argv) {
+  Flags flags;
+  if (!ParseFlags(argc, argv, &flags)) return 2;
   std::vector<std::unique_ptr<PredictionClient>> clients;
-  for (int t = 0; t < threads; ++t) {
+  for (int t = 0; t < flags.concurrency; ++t) {
     PredictionClientOptions options;
-    options.target = target;
-    options.deadline_ms = 10'000;
+    options.target = flags.target;
+    options.deadline_ms = 60'000;
     auto client = PredictionClient::Create(options);
     if (!client.ok()) {
       std::fprintf(stderr, "%s\n", client.status().ToString().c_str());
@@ -114,23 +187,24 @@ int Main(int argc, char** argv) {
     }
     clients.push_back(*std::move(client));
   }
-  tensorflow::serving::PredictRequest request;
-  request.mutable_model_spec()->set_name(model);
-  const std::vector<float> x = {1.0f, 2.0f, 5.0f};
-  TensorToProto(Tensor::FromVector<float>(x, TensorShape({3})), &(*request.mutable_inputs())["x"]);
-
-  const Result health =
-      Measure(threads, seconds, [&](int t) { return clients[t]->HealthCheck().status(); });
-  const Result predict =
-      Measure(threads, seconds, [&](int t) { return clients[t]->Predict(request).status(); });
-  std::printf("gRPC, %d client threads, %.1f s each, target %s\n", threads, seconds,
-              target.c_str());
-  Print("grpc.health.v1 Check", health);
-  Print("Predict half_plus_two", predict);
+  const tensorflow::serving::PredictRequest request = MakeRequest(flags);
+  std::printf("gRPC, %d client threads, %.1f s each, target %s\n", flags.concurrency, flags.seconds,
+              flags.target.c_str());
+  Result health;
+  if (!flags.predict_only) {
+    health = Measure(flags.concurrency, flags.seconds,
+                     [&](int t) { return clients[t]->HealthCheck().status(); });
+    Print("grpc.health.v1 Check", health);
+    PrintResult("check", health);
+  }
+  const Result predict = Measure(flags.concurrency, flags.seconds,
+                                 [&](int t) { return clients[t]->Predict(request).status(); });
+  Print(("Predict " + flags.model).c_str(), predict);
   if (health.requests_per_second > 0) {
     std::printf("Predict / Check throughput ratio: %.2f\n",
                 predict.requests_per_second / health.requests_per_second);
   }
+  PrintResult(flags.label, predict);
   return health.errors + predict.errors == 0 ? 0 : 1;
 }
 

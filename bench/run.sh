@@ -32,6 +32,8 @@ for b in "$BUILD"/bench/*_bench; do
 done
 # End-to-end serving throughput (starts its own server; wrk/nginx for the REST reference).
 run serving_bench.sh bash bench/serving_bench.sh "$BUILD"
+# Server-side batching on vs off, 8 gRPC clients: half_plus_two and (when exportable) SSD300.
+run batching_bench.sh bash bench/batching_bench.sh "$BUILD"
 # SSD300 vs ONNX Runtime: latency, batch 8, memory, cold start, gRPC overhead, binary size.
 run ssd300_bench.sh bash bench/ssd300_bench.sh "$BUILD"
 echo "results written to $OUT"

@@ -26,16 +26,8 @@ need() {  # need TOOL PACKAGE: installs PACKAGE when TOOL is missing and we are 
   fi
   command -v "$1" >/dev/null || [ -x "/usr/sbin/$1" ]
 }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/serving_lib.sh
+. "$(dirname "$0")/serving_lib.sh"
 
 "$BIN" export half_plus_two --export_base "$WORK/models" --model_name half_plus_two \
   --version 1 >/dev/null
