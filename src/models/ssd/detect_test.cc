@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -292,9 +293,10 @@ TEST(DetectionImageTest, BoxesMapBackToPixels) {
 // A transport answering from memory: one signature, canned outputs, requests recorded.
 class FakeTransport : public DetectionTransport {
  public:
-  FakeTransport(SignatureDef sig, std::map<std::string, Tensor> outputs)
+  FakeTransport(SignatureDef sig, std::map<std::string, Tensor> outputs,
+                const std::string& key = "detected_model")
       : outputs_(std::move(outputs)) {
-    (*map_.mutable_signature_def())["detected_model"] = std::move(sig);
+    (*map_.mutable_signature_def())[key] = std::move(sig);
   }
   absl::StatusOr<tensorflow::serving::SignatureDefMap> GetSignatureDefs(
       const tensorflow::serving::ModelSpec& spec) const override {
@@ -366,6 +368,30 @@ TEST(DetectorTest, MissingModelOrSignatureIsNamed) {
                                  {.model_name = "faces", .signature_name = "other"});
   EXPECT_TRUE(absl::IsNotFound(no_sig.status()));
   EXPECT_NE(no_sig.status().message().find("detected_model"), std::string::npos);
+}
+
+// BlazeFace imported from TF.js: only serving_default, input `input` scaled to -1..1.
+TEST(DetectorTest, ImportedModelUsesServingDefaultAndItsInputScaling) {
+  SignatureDef sig;
+  (*sig.mutable_inputs())["input"] = Info(tensorflow::DT_FLOAT, {1, 256, 256, 3});
+  std::map<std::string, Tensor> out;
+  for (const auto& [alias, anchors, depth] :
+       {std::tuple{"Identity", 512, 1}, std::tuple{"Identity_1", 384, 1},
+        std::tuple{"Identity_2", 512, 16}, std::tuple{"Identity_3", 384, 16}}) {
+    (*sig.mutable_outputs())[alias] = Info(tensorflow::DT_FLOAT, {1, anchors, depth});
+    out[alias] = Tensor(tensorflow::DT_FLOAT, TensorShape({1, anchors, depth}));
+    for (float& v : out[alias].flat<float>()) v = -10;
+  }
+  auto fake = std::make_unique<FakeTransport>(sig, out, "serving_default");
+  auto inputs = fake->last_inputs_;
+  auto detector = Detector::Create(std::move(fake), {.model_name = "faces"});
+  ASSERT_TRUE(detector.ok()) << detector.status();
+  EXPECT_EQ((*detector)->decoder().family(), "blazeface");
+  const SourceImage image = SolidImage(20, 20);  // every pixel 50
+  auto found = (*detector)->Detect({&image, 1}, (*detector)->decoder().default_selection());
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_TRUE(found->at(0).empty());
+  EXPECT_FLOAT_EQ(inputs->at("input").data<float>()[0], 50 / 127.5f - 1);
 }
 
 TEST(DetectorTest, EncodedInputSendsTheFileBytes) {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "models/ssd/blazeface_decoder.h"
 #include "models/ssd/ssd_decoders.h"
 #include "tensor/shape.h"
 
@@ -29,9 +30,15 @@ absl::StatusOr<std::unique_ptr<DetectionDecoder>> CreateSsd(const SignatureDef& 
   return Upcast(Ssd300Decoder::Create(std::move(layout)));
 }
 
+absl::StatusOr<std::unique_ptr<DetectionDecoder>> CreateBlazeFace(const SignatureDef& signature) {
+  return Upcast(BlazeFaceDecoder::Create(signature));
+}
+
 // Tried in order; the first whose layout matches decodes.
 constexpr DecoderFamily kFamilies[] = {
     {"SSD (predictions_i/localizations_i pairs, optionally anchors)", HasSsdOutputs, CreateSsd},
+    {"BlazeFace (4 outputs [N,512|384,1|16]: score logits and regressors of its two heads)",
+     HasBlazeFaceOutputs, CreateBlazeFace},
 };
 
 std::string OutputList(const SignatureDef& signature) {

@@ -41,6 +41,14 @@ struct DetectionInput {
 absl::StatusOr<DetectionInput> ParseDetectionInput(const tensorflow::SignatureDef& signature,
                                                    absl::string_view alias = "images");
 
+// How a client turns 0..255 pixel values into the model's input: x * scale + offset.
+// The built-in exports normalise in the graph (identity here); models imported as they are,
+// such as BlazeFace from TF.js, expect the client to do it.
+struct InputScaling {
+  float scale = 1.0f;
+  float offset = 0.0f;
+};
+
 class DetectionDecoder {
  public:
   virtual ~DetectionDecoder() = default;
@@ -48,6 +56,8 @@ class DetectionDecoder {
   // A short name of the family, e.g. "ssd300" or "ssd-anchors" (for messages and --json).
   virtual absl::string_view family() const = 0;
   virtual ResizeMode resize_mode() const = 0;
+  // Applied to float inputs after resizing (not to encoded images).
+  virtual InputScaling input_scaling() const { return {}; }
   // Classes the model scores, background included (picks the built-in label list).
   virtual int num_classes() const = 0;
   // The family's score threshold, NMS IoU, top-k and maximum (docs/detection_models.md).

@@ -125,13 +125,17 @@ absl::Status Detector::Init() {
         absl::StrCat(status.message(), " (is a model server running there?)"));
   }
   auto it = map->signature_def().find(options_.signature_name);
+  if (it == map->signature_def().end() && options_.signature_name == kDetectionSignature) {
+    // Models imported with their own signature (BlazeFace from TF.js) have only this one.
+    it = map->signature_def().find("serving_default");
+  }
   if (it == map->signature_def().end()) {
     return absl::NotFoundError(absl::StrCat(model, " has no signature '", options_.signature_name,
                                             "' (it has: ", SignatureList(*map), ")"));
   }
   signature_ = it->second;
-  spec_.set_signature_name(options_.signature_name);
-  const std::string where = absl::StrCat(model, " signature '", options_.signature_name, "'");
+  spec_.set_signature_name(it->first);
+  const std::string where = absl::StrCat(model, " signature '", it->first, "'");
   std::string alias = options_.input_alias;
   if (!signature_.inputs().contains(alias) && signature_.inputs().size() == 1) {
     alias = signature_.inputs().begin()->first;
@@ -150,7 +154,12 @@ absl::Status Detector::Init() {
 
 Tensor Detector::MakeInput(std::span<const SourceImage> images) const {
   if (input_.dtype == tensorflow::DT_STRING) return MakeEncodedBatch(images);
-  return MakeFloatBatch(images, input_.height, input_.width, decoder_->resize_mode());
+  Tensor batch = MakeFloatBatch(images, input_.height, input_.width, decoder_->resize_mode());
+  const InputScaling scaling = decoder_->input_scaling();
+  if (scaling.scale != 1.0f || scaling.offset != 0.0f) {
+    for (float& v : batch.flat<float>()) v = v * scaling.scale + scaling.offset;
+  }
+  return batch;
 }
 
 absl::StatusOr<std::vector<std::vector<PixelDetection>>> Detector::Detect(

@@ -52,9 +52,12 @@ struct TransportOptions {
 absl::StatusOr<std::unique_ptr<DetectionTransport>> CreateDetectionTransport(
     const TransportOptions& options);
 
+inline constexpr char kDetectionSignature[] = "detected_model";
+
 struct DetectorOptions {
   std::string model_name;
-  std::string signature_name = "detected_model";
+  // The default, when the model has no such signature, falls back to serving_default.
+  std::string signature_name = kDetectionSignature;
   std::optional<int64_t> version;  // nullopt: the server's latest
   // The image input; when the signature has no such input but exactly one input, that one
   // (models imported with their own aliases).
