@@ -25,10 +25,12 @@ absl::Status CheckParameters(const BatchingConfig& config) {
           "allowed_batch_sizes entries must be monotonically increasing");
     }
   }
+  const char* largest =
+      config.batching.max_split_input_rows > 0 ? "max_execution_batch_size" : "max_batch_size";
   if (!allowed.empty() && allowed.back() != queue.max_batch_size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Last entry in allowed_batch_sizes must match max_batch_size; last entry was ",
-                     allowed.back(), "; expected ", queue.max_batch_size));
+    return absl::InvalidArgumentError(absl::StrCat("Last entry in allowed_batch_sizes must match ",
+                                                   largest, "; last entry was ", allowed.back(),
+                                                   "; expected ", queue.max_batch_size));
   }
   return absl::OkStatus();
 }
@@ -83,9 +85,10 @@ absl::StatusOr<BatchingConfig> BatchingConfigFromParameters(
                                              p.allowed_batch_sizes().end());
   config.batching.pad_variable_length_inputs = p.pad_variable_length_inputs();
   if (p.enable_large_batch_splitting().value()) {
-    return absl::UnimplementedError(
-        "enable_large_batch_splitting is not supported; requests larger than max_batch_size "
-        "are rejected");
+    config.batching.max_split_input_rows = queue.max_batch_size;
+    if (p.has_max_execution_batch_size()) {
+      queue.max_batch_size = p.max_execution_batch_size().value();
+    }
   }
   RETURN_IF_ERROR(CheckParameters(config));
   return config;
@@ -185,11 +188,45 @@ absl::StatusOr<std::vector<Tensor>> BatchingModel::Run(
 absl::StatusOr<BatchingModel::Outputs> BatchingModel::Submit(
     const std::string& kind, Inputs inputs, const std::function<Runner()>& make_runner) const {
   ASSIGN_OR_RETURN(const int64_t rows, InputBatchSize(inputs));
+  if (options_.max_split_input_rows > 0 && rows > options_.queue.max_batch_size) {
+    return SubmitSplit(kind, inputs, rows, make_runner);
+  }
   ASSIGN_OR_RETURN(Queue * queue, QueueFor(kind, make_runner));
   Call call(std::move(inputs), rows);
   RETURN_IF_ERROR(queue->queue->Schedule(call));
   if (!call.status.ok()) return call.status;
   return std::move(call.outputs);
+}
+
+absl::StatusOr<BatchingModel::Outputs> BatchingModel::SubmitSplit(
+    const std::string& kind, const Inputs& inputs, int64_t rows,
+    const std::function<Runner()>& make_runner) const {
+  if (rows > options_.max_split_input_rows) {
+    return absl::InvalidArgumentError(absl::StrCat("Task size ", rows,
+                                                   " is larger than maximum input batch size ",
+                                                   options_.max_split_input_rows));
+  }
+  std::map<std::string, std::vector<Tensor>> parts;
+  for (int64_t begin = 0; begin < rows; begin += options_.queue.max_batch_size) {
+    const int64_t end = std::min(rows, begin + options_.queue.max_batch_size);
+    Inputs part;
+    for (const auto& [name, tensor] : inputs)
+      part.emplace_back(name, SliceRows(tensor, begin, end));
+    ASSIGN_OR_RETURN(Outputs outputs, Submit(kind, std::move(part), make_runner));
+    for (auto& [name, tensor] : outputs) parts[name].push_back(std::move(tensor));
+  }
+  Outputs joined;
+  for (const auto& [name, tensors] : parts) {
+    for (const Tensor& t : tensors) {
+      if (!SameDimsExceptFirst(t.shape(), tensors[0].shape())) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "The parts of a split request gave outputs '", name, "' of different shapes: ",
+            tensors[0].shape().DebugString(), " and ", t.shape().DebugString()));
+      }
+    }
+    joined[name] = ConcatRows(tensors);
+  }
+  return joined;
 }
 
 absl::StatusOr<BatchingModel::Queue*> BatchingModel::QueueFor(

@@ -10,7 +10,8 @@
 //
 // Calls whose inputs cannot be batched fail with TF Serving's errors: a scalar input or inputs
 // with different 0th dimensions (InvalidArgument), more rows than max_batch_size
-// (InvalidArgument), a full queue (Unavailable), and, with pad_variable_length_inputs off, an
+// (InvalidArgument; with enable_large_batch_splitting such calls are split into parts that
+// run one after another), a full queue (Unavailable), and, with pad_variable_length_inputs off, an
 // input whose dimensions from the 1st on differ from those of the first call in its batch
 // (FailedPrecondition; the rest of the batch runs). With pad_variable_length_inputs on, such
 // inputs are padded to the largest shape in the batch with their first element's value, as TF
@@ -44,14 +45,19 @@ struct BatchingOptions {
   // means batches run at their own size.
   std::vector<int64_t> allowed_batch_sizes;
   bool pad_variable_length_inputs = false;
+  // TF Serving's enable_large_batch_splitting: a call of up to this many rows (its
+  // max_batch_size) larger than queue.max_batch_size (its max_execution_batch_size) is split
+  // into parts of at most queue.max_batch_size rows, queued one after another; the outputs are
+  // joined again. 0: no splitting, larger calls fail.
+  int64_t max_split_input_rows = 0;
 };
 
 // BatchingParameters read as TF Serving reads them: unset fields keep TF Serving's defaults
 // (max_batch_size 1000, batch_timeout_micros 0, max_enqueued_batches 10, num_batch_threads
 // one per core, thread_pool_name "batch_threads"). InvalidArgument, with TF Serving's
 // messages, for non-positive sizes or thread counts, a negative timeout, or allowed batch
-// sizes that do not increase or do not end at max_batch_size. enable_large_batch_splitting
-// is not supported (Unimplemented).
+// sizes that do not increase or do not end at the largest batch (max_batch_size, or with
+// enable_large_batch_splitting max_execution_batch_size, which defaults to max_batch_size).
 struct BatchingConfig {
   SharedBatchScheduler::Options scheduler;
   BatchingOptions batching;
@@ -98,6 +104,9 @@ class BatchingModel : public LoadedModel {
   // use, and waits for the outputs.
   absl::StatusOr<Outputs> Submit(const std::string& kind, Inputs inputs,
                                  const std::function<Runner()>& make_runner) const;
+  // Submits a call too large for one batch part by part (enable_large_batch_splitting).
+  absl::StatusOr<Outputs> SubmitSplit(const std::string& kind, const Inputs& inputs, int64_t rows,
+                                      const std::function<Runner()>& make_runner) const;
   absl::StatusOr<Queue*> QueueFor(const std::string& kind,
                                   const std::function<Runner()>& make_runner) const;
   void ProcessBatch(const Runner& runner, const Batch& batch) const;

@@ -221,7 +221,7 @@ TEST_F(BatchingModelTest, UnbatchableRequests) {
   Make(Options(4));
   auto too_big = Predict(Floats({1, 2, 3, 4, 5}, {5}));
   EXPECT_EQ(too_big.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(too_big.status().message(), "Task size 5 is larger than maximum batch size 4");
+  EXPECT_EQ(too_big.status().message(), "Task size 5 is larger than maximum input batch size 4");
   auto scalar = Predict(Tensor::Scalar<float>(1));
   EXPECT_THAT(scalar.status().message(), HasSubstr("must have at least one dimension"));
   // Unknown names get the wrapped model's own error, and no queue.
@@ -229,6 +229,28 @@ TEST_F(BatchingModelTest, UnbatchableRequests) {
   EXPECT_EQ(model_->RunSignature("nope", {{"x", Floats({1}, {1})}}, {}).status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(scheduler_->NumQueues(), queues);
+}
+
+// enable_large_batch_splitting: a call larger than a batch runs in parts, one after another,
+// and gets all its rows back; beyond the input limit it fails with TF Serving's message.
+TEST_F(BatchingModelTest, LargeCallsAreSplit) {
+  BatchingOptions options = Options(4);
+  options.max_split_input_rows = 10;
+  Make(options);
+  const Tensor x = Floats({1, 2, 3, 4, 5, 6}, {6});
+  AsyncCall* call = PredictAsync(x);
+  scheduler_->WaitForEnqueuedTasks(1);
+  EXPECT_TRUE(scheduler_->ProcessOneBatch());  // rows 0-3: a full batch
+  scheduler_->WaitForEnqueuedTasks(1);
+  scheduler_->Flush();
+  EXPECT_TRUE(scheduler_->ProcessOneBatch());  // rows 4-5
+  JoinAll();
+  ExpectUnbatchedAnswer(*call, x);
+  ASSERT_EQ(fake_->fed().size(), 2u);
+  EXPECT_EQ(fake_->fed()[0].shape(), TensorShape({4}));
+  EXPECT_EQ(fake_->fed()[1].shape(), TensorShape({2}));
+  EXPECT_EQ(Predict(Floats(std::vector<float>(11, 1), {11})).status().message(),
+            "Task size 11 is larger than maximum input batch size 10");
 }
 
 TEST_F(BatchingModelTest, EachKindOfCallHasItsOwnQueue) {
@@ -370,8 +392,18 @@ TEST(BatchingConfigTest, TfServingChecks) {
               HasSubstr("num_batch_threads must be positive; was 0"));
   EXPECT_THAT(ConfigFromText("max_batch_size { value: 0 }").status().message(),
               HasSubstr("max_batch_size must be positive; was 0"));
-  EXPECT_EQ(ConfigFromText("enable_large_batch_splitting { value: true }").status().code(),
-            absl::StatusCode::kUnimplemented);
+  auto split = ConfigFromText(
+      "max_batch_size { value: 64 } enable_large_batch_splitting { value: true } "
+      "max_execution_batch_size { value: 16 } allowed_batch_sizes: 8 allowed_batch_sizes: 16");
+  ASSERT_TRUE(split.ok()) << split.status();
+  EXPECT_EQ(split->batching.queue.max_batch_size, 16);
+  EXPECT_EQ(split->batching.max_split_input_rows, 64);
+  EXPECT_THAT(
+      ConfigFromText("max_batch_size { value: 64 } enable_large_batch_splitting { value: "
+                     "true } max_execution_batch_size { value: 16 } allowed_batch_sizes: 64")
+          .status()
+          .message(),
+      HasSubstr("must match max_execution_batch_size; last entry was 64; expected 16"));
   auto good = ConfigFromText(
       "max_batch_size { value: 8 } allowed_batch_sizes: 2 allowed_batch_sizes: 8 "
       "pad_variable_length_inputs: true");

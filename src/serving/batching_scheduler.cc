@@ -97,7 +97,7 @@ absl::StatusOr<std::unique_ptr<BatchQueue>> SharedBatchScheduler::AddQueue(
 absl::Status SharedBatchScheduler::ScheduleOn(BatchQueue::State* state, BatchTask& task) {
   if (task.size() > state->options.max_batch_size) {
     return absl::InvalidArgumentError(absl::StrCat("Task size ", task.size(),
-                                                   " is larger than maximum batch size ",
+                                                   " is larger than maximum input batch size ",
                                                    state->options.max_batch_size));
   }
   absl::MutexLock lock(&mu_);

@@ -81,7 +81,7 @@ class BatchQueue {
 
   // Adds `task` to the open batch and returns once the batch holding it has been processed,
   // processing runnable batches on this thread meanwhile (see above). Fails at once, leaving
-  // `task` untouched: InvalidArgument "Task size N is larger than maximum batch size M", or
+  // `task` untouched: InvalidArgument "Task size N is larger than maximum input batch size M", or
   // Unavailable when the queue is full or closed.
   absl::Status Schedule(BatchTask& task);
   // Tasks submitted and not yet handed to the process callback.
@@ -168,7 +168,7 @@ class SharedBatchScheduler : public std::enable_shared_from_this<SharedBatchSche
   mutable absl::Mutex mu_;
   StateList queues_ ABSL_GUARDED_BY(mu_);
   StateList::iterator next_queue_ ABSL_GUARDED_BY(mu_);  // round-robin position
-  int running_ ABSL_GUARDED_BY(mu_) = 0;                                 // batches being processed
+  int running_ ABSL_GUARDED_BY(mu_) = 0;                 // batches being processed
   bool flushing_ ABSL_GUARDED_BY(mu_) = false;
   int64_t batches_processed_ ABSL_GUARDED_BY(mu_) = 0;
 };

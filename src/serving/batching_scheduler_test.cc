@@ -172,7 +172,7 @@ TEST_F(SchedulerTest, TaskLargerThanMaxBatchSize) {
   auto queue = AddQueue(4, 0, 10, recorder);
   absl::Status status = Refused(*queue, 5);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(status.message(), "Task size 5 is larger than maximum batch size 4");
+  EXPECT_EQ(status.message(), "Task size 5 is larger than maximum input batch size 4");
 }
 
 TEST_F(SchedulerTest, QueuesTakeTurns) {
