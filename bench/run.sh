@@ -36,4 +36,6 @@ run serving_bench.sh bash bench/serving_bench.sh "$BUILD"
 run batching_bench.sh bash bench/batching_bench.sh "$BUILD"
 # SSD300 vs ONNX Runtime: latency, batch 8, memory, cold start, gRPC overhead, binary size.
 run ssd300_bench.sh bash bench/ssd300_bench.sh "$BUILD"
+# Detection: runtime-only vs detect over gRPC (faces and SSD300), serving overhead in %.
+run detect_bench.sh bash bench/detect_bench.sh "$BUILD"
 echo "results written to $OUT"
