@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -48,9 +49,9 @@ double Quantile(std::vector<double> v, double q) {
 
 absl::Status Run(const Flags& flags, LoadedModel* model) {
   ASSIGN_OR_RETURN(auto transport, ssd::CreateDetectionTransport({.grpc_target = flags.target}));
-  ASSIGN_OR_RETURN(auto detector,
-                   ssd::Detector::Create(std::move(transport), {.model_name = flags.model,
-                                                                .signature_name = flags.signature}));
+  ASSIGN_OR_RETURN(auto detector, ssd::Detector::Create(std::move(transport),
+                                                        {.model_name = flags.model,
+                                                         .signature_name = flags.signature}));
   ASSIGN_OR_RETURN(ssd::SourceImage image, ssd::ReadSourceImage(flags.image));
   const std::map<std::string, Tensor> inputs = {
       {detector->input().alias, detector->MakeInput({&image, 1})}};
@@ -102,20 +103,25 @@ absl::Status Run(const Flags& flags, LoadedModel* model) {
 
 int main(int argc, char** argv) {
   savedserve::Flags flags;
+  const std::map<std::string, std::string*> text = {{"--model_dir", &flags.model_dir},
+                                                    {"--target", &flags.target},
+                                                    {"--model", &flags.model},
+                                                    {"--image", &flags.image},
+                                                    {"--signature", &flags.signature}};
+  const std::map<std::string, int*> numbers = {{"--runs", &flags.runs},
+                                               {"--warmup", &flags.warmup}};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
-    if (name == "--model_dir") flags.model_dir = value;
-    else if (name == "--target") flags.target = value;
-    else if (name == "--model") flags.model = value;
-    else if (name == "--image") flags.image = value;
-    else if (name == "--signature") flags.signature = value;
-    else if (name == "--runs") flags.runs = std::max(1, std::atoi(value.c_str()));
-    else if (name == "--warmup") flags.warmup = std::max(0, std::atoi(value.c_str()));
-    else {
+    if (auto t = text.find(name); t != text.end()) {
+      *t->second = value;
+    } else if (auto n = numbers.find(name); n != numbers.end()) {
+      *n->second = std::max(0, std::atoi(value.c_str()));
+    } else {
       std::fprintf(stderr, "detect_latency: unknown flag %s\n", name.c_str());
       return 2;
     }
   }
+  flags.runs = std::max(1, flags.runs);
   if (flags.model_dir.empty() || flags.model.empty() || flags.image.empty()) {
     std::fprintf(stderr,
                  "usage: detect_latency --model_dir DIR --target HOST:PORT --model NAME "

@@ -5,11 +5,11 @@
 // README (parsed from it); the SSD300 just has to run. The faces tests skip without the
 // test data; the rest run anyway.
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -80,9 +80,9 @@ class DetectCliTest : public ::testing::Test {
     testdata_ = TestDataDir();
     std::string config = "model_config_list {\n";
     auto add = [&](const std::string& name, const std::string& export_args) {
-      const CommandResult r = RunCommand(absl::StrCat(Bin(), " export ", export_args,
-                                                      " --export_base ", base, " --model_name ",
-                                                      name, " --version 1"));
+      const CommandResult r =
+          RunCommand(absl::StrCat(Bin(), " export ", export_args, " --export_base ", base,
+                                  " --model_name ", name, " --version 1"));
       ASSERT_EQ(r.exit_code, 0) << r.output;
       absl::StrAppend(&config, "  config { name: '", name, "' base_path: '", base, "/", name,
                       "' model_platform: 'tensorflow' }\n");
@@ -94,8 +94,8 @@ class DetectCliTest : public ::testing::Test {
       add("faces_jpeg", "ssd-mobilenet-v1 --input_format jpeg --weights " + weights);
       // BlazeFace, imported from TF.js with its own signature (serving_default only).
       const CommandResult r = RunCommand(absl::StrCat(
-          Bin(), " import tfjs ", *testdata_, "/tfjs/blazeface/blazeface.json --export_base ",
-          base, " --model_name blazeface --version 1"));
+          Bin(), " import tfjs ", *testdata_, "/tfjs/blazeface/blazeface.json --export_base ", base,
+          " --model_name blazeface --version 1"));
       ASSERT_EQ(r.exit_code, 0) << r.output;
       absl::StrAppend(&config, "  config { name: 'blazeface' base_path: '", base,
                       "/blazeface' model_platform: 'tensorflow' }\n");
@@ -114,9 +114,7 @@ class DetectCliTest : public ::testing::Test {
 
   static void StartServer() {
     const std::string bin = SavedserveBinary();
-    std::vector<std::string> args = {bin,
-                                     "serve",
-                                     absl::StrCat("--port=", grpc_port_),
+    std::vector<std::string> args = {bin, "serve", absl::StrCat("--port=", grpc_port_),
                                      absl::StrCat("--rest_api_port=", rest_port_),
                                      "--model_config_file=" + dir_->path() + "/models.config"};
     std::vector<char*> argv;
@@ -132,8 +130,8 @@ class DetectCliTest : public ::testing::Test {
   }
 
   static void WaitUntilAvailable() {
-    auto client = *PredictionClient::Create({.target = absl::StrCat("127.0.0.1:", grpc_port_),
-                                             .deadline_ms = 2000});
+    auto client = *PredictionClient::Create(
+        {.target = absl::StrCat("127.0.0.1:", grpc_port_), .deadline_ms = 2000});
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(3);
     for (const std::string& name : models_) {
       tfs::GetModelStatusRequest request;
@@ -145,7 +143,8 @@ class DetectCliTest : public ::testing::Test {
           break;
         }
         ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-            << name << " did not become available:\n" << ReadText(dir_->path() + "/serve.log");
+            << name << " did not become available:\n"
+            << ReadText(dir_->path() + "/serve.log");
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
       }
     }
@@ -216,9 +215,9 @@ std::vector<std::pair<double, RefBox>> ParseDetections(const std::string& json, 
   for (const auto& d : doc[0]["detections"].GetArray()) {
     const auto& b = d["box"];
     if (class_id) *class_id = d["class_id"].GetInt();
-    out.push_back({d["score"].GetDouble(),
-                   {b["x0"].GetDouble(), b["y0"].GetDouble(), b["x1"].GetDouble(),
-                    b["y1"].GetDouble()}});
+    out.push_back(
+        {d["score"].GetDouble(),
+         {b["x0"].GetDouble(), b["y0"].GetDouble(), b["x1"].GetDouble(), b["y1"].GetDouble()}});
   }
   return out;
 }
@@ -266,8 +265,8 @@ std::vector<RefBox> BlazeFaceReference(const std::string& testdata) {
   const std::regex box(R"(\((\d+),(\d+),(\d+),(\d+)\))");
   std::vector<RefBox> boxes;
   for (std::sregex_iterator it(text.begin(), text.end(), box), end; it != end; ++it) {
-    boxes.push_back({std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]),
-                     std::stod((*it)[4])});
+    boxes.push_back(
+        {std::stod((*it)[1]), std::stod((*it)[2]), std::stod((*it)[3]), std::stod((*it)[4])});
   }
   return boxes;
 }
@@ -363,7 +362,8 @@ TEST_F(DetectCliTest, ErrorsSayWhatIsWrong) {
       {dir_->path() + "/models.config --model commodity", "cannot decode image"},
       {image + " --model nope", "model 'nope'"},
       {image + " --model commodity --signature nope", "no signature 'nope'"},
-      {image + " --model half_plus_two --signature serving_default", "input 'x' should be DT_FLOAT"},
+      {image + " --model half_plus_two --signature serving_default",
+       "input 'x' should be DT_FLOAT"},
   };
   for (const Case& c : cases) {
     const CommandResult r = Detect(c.args);
@@ -371,12 +371,11 @@ TEST_F(DetectCliTest, ErrorsSayWhatIsWrong) {
     EXPECT_TRUE(absl::StrContains(r.output, c.message)) << c.args << "\n" << r.output;
   }
   for (bool rest : {false, true}) {
-    const std::string server =
-        rest ? absl::StrCat(" --rest http://127.0.0.1:", closed_port)
-             : absl::StrCat(" --server 127.0.0.1:", closed_port);
-    const CommandResult down = RunQuiet(
-        absl::StrCat(Bin(), " detect ", image, " --model commodity", server),
-        dir_->path() + "/err.txt");
+    const std::string server = rest ? absl::StrCat(" --rest http://127.0.0.1:", closed_port)
+                                    : absl::StrCat(" --server 127.0.0.1:", closed_port);
+    const CommandResult down =
+        RunQuiet(absl::StrCat(Bin(), " detect ", image, " --model commodity", server),
+                 dir_->path() + "/err.txt");
     EXPECT_EQ(down.exit_code, 1) << down.output;
     EXPECT_TRUE(absl::StrContains(down.output, "is a model server running there?")) << down.output;
   }

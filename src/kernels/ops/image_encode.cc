@@ -50,15 +50,14 @@ bool EncodeProtected(PngWriteJob& job, const DecodedImage& image, png_bytep* row
 }  // namespace
 
 absl::StatusOr<std::string> EncodePng(const DecodedImage& image) {
-  if (image.channels < 1 || image.channels > 4 || image.bits_per_sample != 8 ||
-      image.height <= 0 || image.width <= 0 || image.height > PNG_UINT_31_MAX ||
-      image.width > PNG_UINT_31_MAX ||
+  if (image.channels < 1 || image.channels > 4 || image.bits_per_sample != 8 || image.height <= 0 ||
+      image.width <= 0 || image.height > PNG_UINT_31_MAX || image.width > PNG_UINT_31_MAX ||
       image.data.size() != static_cast<size_t>(image.num_samples())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "EncodePng: need 8-bit samples with 1-4 channels and a non-empty size matching the "
         "data; got ",
-        image.height, "x", image.width, "x", image.channels, " (", image.bits_per_sample,
-        "-bit, ", image.data.size(), " bytes)"));
+        image.height, "x", image.width, "x", image.channels, " (", image.bits_per_sample, "-bit, ",
+        image.data.size(), " bytes)"));
   }
   PngWriteJob job;
   job.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &job, OnWriteError, OnWriteWarning);

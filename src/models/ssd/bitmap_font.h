@@ -16,8 +16,6 @@ inline constexpr int kGlyphAdvance = kGlyphWidth + 1;  // one column of spacing
 const std::array<uint8_t, kGlyphHeight>& Glyph(char c);
 
 // True when pixel (x, y) of `c`'s glyph is set. REQUIRES: 0 <= x < 5, 0 <= y < 7.
-inline bool GlyphPixel(char c, int x, int y) {
-  return (Glyph(c)[y] >> (kGlyphWidth - 1 - x)) & 1;
-}
+inline bool GlyphPixel(char c, int x, int y) { return (Glyph(c)[y] >> (kGlyphWidth - 1 - x)) & 1; }
 
 }  // namespace savedserve::ssd

@@ -180,8 +180,8 @@ struct AnchoredCase {
   }
   // Anchor k as (ymin, xmin, ymax, xmax): a 0.25-square grid plus two centred boxes.
   Tensor Anchors() const {
-    const float a[6][4] = {{0, 0, 0.5, 0.5},  {0, 0.5, 0.5, 1},       {0.5, 0, 1, 0.5},
-                           {0.5, 0.5, 1, 1},  {0.25, 0.25, 0.75, 0.75}, {0.2, 0.3, 0.6, 0.5}};
+    const float a[6][4] = {{0, 0, 0.5, 0.5}, {0, 0.5, 0.5, 1},         {0.5, 0, 1, 0.5},
+                           {0.5, 0.5, 1, 1}, {0.25, 0.25, 0.75, 0.75}, {0.2, 0.3, 0.6, 0.5}};
     Tensor t(tensorflow::DT_FLOAT, {6, 4});
     std::copy(&a[0][0], &a[0][0] + 24, t.data<float>());
     return t;
@@ -360,12 +360,14 @@ TEST(DetectorTest, SendsOneBatchAndMapsBoxesToEachImage) {
 
 TEST(DetectorTest, MissingModelOrSignatureIsNamed) {
   AnchoredCase c;
-  auto missing = Detector::Create(std::make_unique<FakeTransport>(c.sig, std::map<std::string, Tensor>{}),
-                                  {.model_name = "cats"});
+  auto missing =
+      Detector::Create(std::make_unique<FakeTransport>(c.sig, std::map<std::string, Tensor>{}),
+                       {.model_name = "cats"});
   EXPECT_TRUE(absl::IsNotFound(missing.status()));
   EXPECT_NE(missing.status().message().find("'cats'"), std::string::npos) << missing.status();
-  auto no_sig = Detector::Create(std::make_unique<FakeTransport>(c.sig, std::map<std::string, Tensor>{}),
-                                 {.model_name = "faces", .signature_name = "other"});
+  auto no_sig =
+      Detector::Create(std::make_unique<FakeTransport>(c.sig, std::map<std::string, Tensor>{}),
+                       {.model_name = "faces", .signature_name = "other"});
   EXPECT_TRUE(absl::IsNotFound(no_sig.status()));
   EXPECT_NE(no_sig.status().message().find("detected_model"), std::string::npos);
 }
@@ -414,13 +416,13 @@ TEST(DetectorTest, AnOnlyInputWithAnotherAliasIsTheImageInput) {
   c.sig.mutable_inputs()->erase("images");
   FakeOutputs out(c.layout, 1);
   out.map["anchors"] = c.Anchors();
-  auto detector = Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map),
-                                   {.model_name = "faces"});
+  auto detector =
+      Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map), {.model_name = "faces"});
   ASSERT_TRUE(detector.ok()) << detector.status();
   EXPECT_EQ((*detector)->input().alias, "input_1");
   (*c.sig.mutable_inputs())["other"] = c.sig.inputs().at("input_1");
-  auto two = Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map),
-                              {.model_name = "faces"});
+  auto two =
+      Detector::Create(std::make_unique<FakeTransport>(c.sig, out.map), {.model_name = "faces"});
   EXPECT_TRUE(absl::IsInvalidArgument(two.status()));
 }
 

@@ -55,15 +55,15 @@ absl::StatusOr<DetectionInput> ParseDetectionInput(const SignatureDef& signature
                                                    absl::string_view alias) {
   auto it = signature.inputs().find(std::string(alias));
   if (it == signature.inputs().end()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the signature has no input '", alias, "' (a detection signature has one, ",
-                     "DT_FLOAT [-1, H, W, 3] or DT_STRING [-1])"));
+    return absl::InvalidArgumentError(absl::StrCat("the signature has no input '", alias,
+                                                   "' (a detection signature has one, ",
+                                                   "DT_FLOAT [-1, H, W, 3] or DT_STRING [-1])"));
   }
   const PartialShape shape = PartialShape::FromProto(it->second.tensor_shape());
   DetectionInput input{std::string(alias), it->second.dtype(), 0, 0};
   const std::vector<int64_t>& d = shape.dims();
-  if (input.dtype == tensorflow::DT_FLOAT && !shape.unknown_rank() && d.size() == 4 &&
-      d[1] > 0 && d[2] > 0 && d[3] == 3) {
+  if (input.dtype == tensorflow::DT_FLOAT && !shape.unknown_rank() && d.size() == 4 && d[1] > 0 &&
+      d[2] > 0 && d[3] == 3) {
     input.height = d[1];
     input.width = d[2];
     return input;

@@ -66,7 +66,8 @@ absl::StatusOr<RestClientOptions> ParseRestUrl(const std::string& url) {
   RestClientOptions options;
   const size_t colon = rest.rfind(':');
   options.host = std::string(rest.substr(0, colon));
-  if (colon != absl::string_view::npos && !absl::SimpleAtoi(rest.substr(colon + 1), &options.port)) {
+  if (colon != absl::string_view::npos &&
+      !absl::SimpleAtoi(rest.substr(colon + 1), &options.port)) {
     options.port = -1;
   }
   if (options.host.empty() || rest.find('/') != absl::string_view::npos || options.port <= 0 ||
@@ -117,9 +118,9 @@ absl::Status Detector::Init() {
                    options_.version ? absl::StrCat(" version ", *options_.version) : "");
   absl::StatusOr<tfs::SignatureDefMap> map = transport_->GetSignatureDefs(spec_);
   if (!map.ok()) {
-    const absl::Status status =
-        Annotate(map.status(), absl::StrCat("cannot get the metadata of ", model, " from ",
-                                            transport_->description()));
+    const absl::Status status = Annotate(
+        map.status(),
+        absl::StrCat("cannot get the metadata of ", model, " from ", transport_->description()));
     if (!absl::IsUnavailable(status)) return status;
     return absl::UnavailableError(
         absl::StrCat(status.message(), " (is a model server running there?)"));
@@ -169,23 +170,23 @@ absl::StatusOr<std::vector<std::vector<PixelDetection>>> Detector::Detect(
   absl::StatusOr<std::map<std::string, Tensor>> outputs =
       transport_->Predict(spec_, inputs, output_dtypes_);
   if (!outputs.ok()) {
-    return Annotate(outputs.status(), absl::StrCat("Predict on model '", options_.model_name,
-                                                   "' (", transport_->description(), ")"));
+    return Annotate(outputs.status(), absl::StrCat("Predict on model '", options_.model_name, "' (",
+                                                   transport_->description(), ")"));
   }
   ASSIGN_OR_RETURN(const int64_t batch, decoder_->BatchSize(*outputs));
   if (batch != static_cast<int64_t>(images.size())) {
-    return absl::InvalidArgumentError(absl::StrCat("model '", options_.model_name,
-                                                   "' answered ", batch, " results for ",
-                                                   images.size(), " images"));
+    return absl::InvalidArgumentError(absl::StrCat("model '", options_.model_name, "' answered ",
+                                                   batch, " results for ", images.size(),
+                                                   " images"));
   }
   std::vector<std::vector<PixelDetection>> result(images.size());
   for (size_t i = 0; i < images.size(); ++i) {
     ASSIGN_OR_RETURN(std::vector<Detection> found,
                      decoder_->Decode(*outputs, static_cast<int64_t>(i), selection));
     for (const Detection& d : found) {
-      result[i].push_back({d.class_id, d.score,
-                           ToPixels(d.box, images[i].rgb.width, images[i].rgb.height,
-                                    decoder_->resize_mode())});
+      result[i].push_back(
+          {d.class_id, d.score,
+           ToPixels(d.box, images[i].rgb.width, images[i].rgb.height, decoder_->resize_mode())});
     }
   }
   return result;

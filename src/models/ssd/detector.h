@@ -4,9 +4,11 @@
 // (detection_decoder.h); Detect() sends all images as one batch in one Predict request and
 // returns each image's detections in its own pixels.
 //
-//   ASSIGN_OR_RETURN(auto transport, CreateDetectionTransport({.grpc_target = "localhost:8500"}));
-//   ASSIGN_OR_RETURN(auto detector, Detector::Create(std::move(transport), {.model_name = "faces"}));
-//   ASSIGN_OR_RETURN(auto per_image, detector->Detect(images, detector->decoder().default_selection()));
+//   ASSIGN_OR_RETURN(auto transport, CreateDetectionTransport({.grpc_target = "host:8500"}));
+//   ASSIGN_OR_RETURN(auto detector,
+//                    Detector::Create(std::move(transport), {.model_name = "faces"}));
+//   ASSIGN_OR_RETURN(auto found,
+//                    detector->Detect(images, detector->decoder().default_selection()));
 //
 // Safe for concurrent use after Create.
 #pragma once

@@ -9,9 +9,10 @@ namespace savedserve::ssd {
 
 std::vector<std::string> DefaultLabels(int num_classes) {
   if (num_classes == 21) {
-    return {"background", "aeroplane",   "bicycle", "bird",  "boat",      "bottle", "bus",
-            "car",        "cat",         "chair",   "cow",   "diningtable", "dog",  "horse",
-            "motorbike",  "person",      "pottedplant", "sheep", "sofa",  "train",  "tvmonitor"};
+    return {"background", "aeroplane", "bicycle",   "bird",   "boat",        "bottle",
+            "bus",        "car",       "cat",       "chair",  "cow",         "diningtable",
+            "dog",        "horse",     "motorbike", "person", "pottedplant", "sheep",
+            "sofa",       "train",     "tvmonitor"};
   }
   if (num_classes == 3) return {"background", "face", "unused"};
   return {};

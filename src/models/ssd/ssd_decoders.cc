@@ -25,11 +25,11 @@ absl::StatusOr<std::vector<int64_t>> LayerDims(const TensorInfo& info, const std
   }
   if (ok && last > 0) ok = dims[3] == last;
   if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "output '", alias, "' should be DT_FLOAT [-1, H, W, A, ", last > 0 ? absl::StrCat(last) : "C",
-        "] with H, W, A", last > 0 ? "" : ", C", " known; the signature declares ",
-        DataTypeName(info.dtype()), " ",
-        PartialShape::FromProto(shape).DebugString()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("output '", alias, "' should be DT_FLOAT [-1, H, W, A, ",
+                     last > 0 ? absl::StrCat(last) : "C", "] with H, W, A", last > 0 ? "" : ", C",
+                     " known; the signature declares ", DataTypeName(info.dtype()), " ",
+                     PartialShape::FromProto(shape).DebugString()));
   }
   return dims;
 }
@@ -90,15 +90,14 @@ absl::StatusOr<SsdLayout> ParseSsdLayout(const SignatureDef& signature) {
     }
     if (i > 0 && p[3] != layout.num_classes) {
       return absl::InvalidArgumentError(absl::StrCat("output '", pred, "' has ", p[3],
-                                                     " classes, layer 0 has ",
-                                                     layout.num_classes));
+                                                     " classes, layer 0 has ", layout.num_classes));
     }
     layout.num_classes = static_cast<int>(p[3]);
     layout.layers.push_back({p[0], p[1], p[2]});
   }
   if (layout.layers.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the signature has no '", kPredictionsPrefix, "0' output: not an SSD detection signature"));
+    return absl::InvalidArgumentError(absl::StrCat("the signature has no '", kPredictionsPrefix,
+                                                   "0' output: not an SSD detection signature"));
   }
   if (outputs.contains(LayerAlias(kLocalizationsPrefix, layout.layers.size()))) {
     return absl::InvalidArgumentError(absl::StrCat("the signature has '", kLocalizationsPrefix,
@@ -117,8 +116,8 @@ absl::StatusOr<int64_t> SsdBatchSize(const SsdLayout& layout,
     const int64_t cells = l.height * l.width * l.anchors_per_cell;
     RETURN_IF_ERROR(CheckLayerTensor(outputs, LayerAlias(kPredictionsPrefix, i),
                                      cells * layout.num_classes, &batch));
-    RETURN_IF_ERROR(CheckLayerTensor(outputs, LayerAlias(kLocalizationsPrefix, i), cells * 4,
-                                     &batch));
+    RETURN_IF_ERROR(
+        CheckLayerTensor(outputs, LayerAlias(kLocalizationsPrefix, i), cells * 4, &batch));
   }
   return batch;
 }
@@ -133,7 +132,8 @@ SsdRawOutputs GatherSsdOutputs(const SsdLayout& layout,
     const int64_t cells = l.height * l.width * l.anchors_per_cell;
     const float* scores = outputs.at(LayerAlias(kPredictionsPrefix, i)).data<float>() +
                           b * cells * layout.num_classes;
-    const float* loc = outputs.at(LayerAlias(kLocalizationsPrefix, i)).data<float>() + b * cells * 4;
+    const float* loc =
+        outputs.at(LayerAlias(kLocalizationsPrefix, i)).data<float>() + b * cells * 4;
     raw.scores.insert(raw.scores.end(), scores, scores + cells * layout.num_classes);
     raw.loc.insert(raw.loc.end(), loc, loc + cells * 4);
   }
@@ -170,8 +170,8 @@ absl::StatusOr<std::unique_ptr<Ssd300Decoder>> Ssd300Decoder::Create(SsdLayout l
   if (!same) {
     std::string want, got;
     for (size_t i = 0; i < n; ++i) {
-      absl::StrAppend(&want, i ? ", " : "", config.feature_shapes[i], "x",
-                      config.feature_shapes[i], "x", AnchorsPerCell(config, i));
+      absl::StrAppend(&want, i ? ", " : "", config.feature_shapes[i], "x", config.feature_shapes[i],
+                      "x", AnchorsPerCell(config, i));
     }
     for (size_t i = 0; i < layout.layers.size(); ++i) {
       const SsdLayer& l = layout.layers[i];
