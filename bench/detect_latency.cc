@@ -1,6 +1,7 @@
 // detect_latency: what serving costs a detection on top of running the model, for
-// bench/detect_bench.sh. In one process, interleaved (alternating which goes first) so both
-// see the same machine state:
+// bench/detect_bench.sh. In one process, interleaved (alternating which goes first, with a
+// short pause before each so neither starts while the other process's worker threads still
+// spin) so both see the same machine state:
 //  (a) runtime only: LoadedModel::RunSignature on --model_dir with the exact input tensor
 //      detect sends (the image decoded and resized once, outside the timing);
 //  (b) end to end: read + decode the image, resize, Predict over gRPC to a running
@@ -12,7 +13,7 @@
 //   result model=<name> runtime_ms=<median> detect_ms=<median> overhead_pct=<pct>
 //
 //   detect_latency --model_dir DIR/faces/1 --target 127.0.0.1:8500 --model faces
-//                  --image faces-sample1.jpg [--runs 20] [--warmup 3]
+//                  --image faces-sample1.jpg [--runs 20] [--warmup 3] [--pause_ms 10]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,6 +37,7 @@ using Clock = std::chrono::steady_clock;
 struct Flags {
   std::string model_dir, target = "127.0.0.1:8500", model, image, signature = "detected_model";
   int runs = 20, warmup = 3;
+  int pause_ms = 10;  // before each timed call, so the other process's threads are idle
 };
 
 double Ms(Clock::time_point from) {
@@ -62,6 +64,7 @@ absl::Status Run(const Flags& flags, LoadedModel* model) {
   for (int i = 0; i < flags.warmup + flags.runs; ++i) {
     double runtime = 0, detect = 0;
     for (int half = 0; half < 2; ++half) {  // alternating which goes first
+      std::this_thread::sleep_for(std::chrono::milliseconds(flags.pause_ms));
       const auto start = Clock::now();
       if ((half + i) % 2 == 0) {
         RETURN_IF_ERROR(model->RunSignature(flags.signature, inputs).status());
@@ -108,8 +111,8 @@ int main(int argc, char** argv) {
                                                     {"--model", &flags.model},
                                                     {"--image", &flags.image},
                                                     {"--signature", &flags.signature}};
-  const std::map<std::string, int*> numbers = {{"--runs", &flags.runs},
-                                               {"--warmup", &flags.warmup}};
+  const std::map<std::string, int*> numbers = {
+      {"--runs", &flags.runs}, {"--warmup", &flags.warmup}, {"--pause_ms", &flags.pause_ms}};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i], value = argv[i + 1];
     if (auto t = text.find(name); t != text.end()) {
@@ -125,7 +128,7 @@ int main(int argc, char** argv) {
   if (flags.model_dir.empty() || flags.model.empty() || flags.image.empty()) {
     std::fprintf(stderr,
                  "usage: detect_latency --model_dir DIR --target HOST:PORT --model NAME "
-                 "--image FILE [--runs N] [--warmup N]\n");
+                 "--image FILE [--runs N] [--warmup N] [--pause_ms N]\n");
     return 2;
   }
   // Loaded here, measured on another thread, as the server does (manager thread loads,
