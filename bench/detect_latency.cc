@@ -132,9 +132,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Loaded here, measured on another thread, as the server does (manager thread loads,
-  // request threads run). Run on the thread that called Load, RunSignature measured about
-  // 3x slower (faces: ~470 vs ~150 ms; OpenMP state of the loading thread?), which is not
-  // what serving sees.
+  // request threads run). Run on the thread that called Load, RunSignature measured slower:
+  // faces ~15% on an idle machine, about 3x with the cores oversubscribed (OpenMP state of
+  // the loading thread?), which is not what serving sees.
   auto model = savedserve::LoadedModel::Load(flags.model_dir);
   absl::Status status = model.status();
   if (status.ok()) std::thread([&] { status = savedserve::Run(flags, model->get()); }).join();
