@@ -2,9 +2,12 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
+#include "base/denormal.h"
 #include "tools/commands.h"
 
 int main(int argc, char** argv) {
+  // As TensorFlow runs its CPU kernels; every thread started from here on inherits it.
+  savedserve::FlushDenormalsInThisThread();
   CLI::App app{"savedserve: TensorFlow SavedModel export and serving, natively in C++"};
   app.require_subcommand(1);
   int exit_code = 0;
