@@ -173,6 +173,20 @@ absl::Status FillTensorProto(const Value& value, int level, DataType dtype, int6
         absl::StrCat("Encountered list at unexpected size: ", value.Size(), " at level: ", level,
                      " expected size: ", expected));
   }
+  if (dtype == tensorflow::DT_FLOAT && level + 1 == rank) {
+    // The innermost list of a float tensor (most of a large body) in one tight loop; anything
+    // that is not a float-sized number takes the general path for its exact error.
+    google::protobuf::RepeatedField<float>* values = tensor->mutable_float_val();
+    for (const Value& element : value.GetArray()) {
+      if (element.IsNumber() && IsLosslessDecimal<float>(element)) {
+        values->Add(element.GetFloat());
+        ++*count;
+      } else {
+        RETURN_IF_ERROR(FillTensorProto(element, level + 1, dtype, count, tensor));
+      }
+    }
+    return absl::OkStatus();
+  }
   for (const Value& element : value.GetArray()) {
     RETURN_IF_ERROR(FillTensorProto(element, level + 1, dtype, count, tensor));
   }

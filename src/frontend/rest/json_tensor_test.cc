@@ -246,7 +246,7 @@ TEST(JsonPredictRequestTest, DocumentErrors) {
               HasSubstr("Failed to get input map for signature: DEFAULT"));
 }
 
-TEST(JsonPredictRequestTest, DeeplyNestedArraysAreRejectedWithoutRecursion) {
+TEST(JsonPredictRequestTest, DeeplyNestedArraysAreRejectedAtTheDepthLimit) {
   for (int depth : {kMaxJsonDepth + 1, 100000}) {
     const std::string json =
         absl::StrCat(R"({"instances": )", std::string(depth, '['), std::string(depth, ']'), "}");
