@@ -27,8 +27,9 @@ absl::Status ResolveInputs(const absl::flat_hash_map<std::string, int>& index, G
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Graph>> Graph::Create(std::vector<tensorflow::NodeDef> nodes,
-                                                     const OpSignatures& ops) {
+absl::StatusOr<std::unique_ptr<Graph>> Graph::Create(
+    std::vector<tensorflow::NodeDef> nodes, const OpSignatures& ops,
+    const std::map<std::string, Tensor>& frozen_values) {
   std::unique_ptr<Graph> graph(new Graph);
   graph->nodes_.resize(nodes.size());
   for (size_t i = 0; i < nodes.size(); ++i) {
@@ -46,6 +47,8 @@ absl::StatusOr<std::unique_ptr<Graph>> Graph::Create(std::vector<tensorflow::Nod
     node.is_function_call = ops.IsFunction(node.op());
     std::vector<OutputArgRange> unused;
     node.outputs_status = ops.ResolveOutputs(node.def, &node.outputs, &unused);
+    auto frozen = frozen_values.find(node.name());
+    if (frozen != frozen_values.end()) node.frozen_value = frozen->second;
   }
   for (GraphNode& node : graph->nodes_) RETURN_IF_ERROR(ResolveInputs(graph->index_, node));
   return graph;

@@ -5,6 +5,7 @@
 // safe for concurrent use. Device placement is ignored (everything runs on this CPU).
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "runtime/op_signatures.h"
+#include "tensor/tensor.h"
 #include "tensorflow/core/framework/graph.pb.h"
 
 namespace savedserve {
@@ -29,6 +31,9 @@ struct GraphNode {
   std::vector<OutputSpec> outputs;  // flat outputs, typed
   absl::Status outputs_status;      // why `outputs` is unknown; reported if the node runs
   bool is_function_call = false;    // the op type is a library function
+  // A variable read frozen into a constant at load (freeze_variables.h): the node is a Const
+  // whose value is kept here rather than in its NodeDef.
+  Tensor frozen_value;
 
   const std::string& name() const { return def.name(); }
   const std::string& op() const { return def.op(); }
@@ -36,9 +41,11 @@ struct GraphNode {
 
 class Graph {
  public:
-  // Imports `nodes`, whose inputs are "node", "node:i" or "^node".
-  static absl::StatusOr<std::unique_ptr<Graph>> Create(std::vector<tensorflow::NodeDef> nodes,
-                                                       const OpSignatures& ops);
+  // Imports `nodes`, whose inputs are "node", "node:i" or "^node". `frozen_values` holds
+  // the values of Const nodes made by FreezeReads, by node name.
+  static absl::StatusOr<std::unique_ptr<Graph>> Create(
+      std::vector<tensorflow::NodeDef> nodes, const OpSignatures& ops,
+      const std::map<std::string, Tensor>& frozen_values = {});
   static absl::StatusOr<std::unique_ptr<Graph>> FromGraphDef(const tensorflow::GraphDef& graph,
                                                              const OpSignatures& ops);
 

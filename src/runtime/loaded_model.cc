@@ -7,6 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "base/logging.h"
 #include "base/status.h"
+#include "runtime/freeze_variables.h"
+#include "runtime/graph_rewrites.h"
 #include "runtime/saved_model_impl.h"
 #include "runtime/tensor_names.h"
 
@@ -68,23 +70,33 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl>> SavedModelImpl::Create(SavedMode
                                                                        const LoadOptions& options) {
   std::unique_ptr<SavedModelImpl> model(new SavedModelImpl(std::move(contents)));
   RETURN_IF_ERROR(model->Initialize(options));
-  RETURN_IF_ERROR(model->CompileSignatures());
   RETURN_IF_ERROR(model->Restore());
   RETURN_IF_ERROR(model->RunInitOp());
+  {
+    absl::MutexLock lock(&model->compile_mu_);
+    if (model->optimize_) model->frozen_ = model->FreezableVariables();
+    ASSIGN_OR_RETURN(model->serving_, model->BuildServingGraph());
+  }
+  RETURN_IF_ERROR(model->CompileSignatures());
   return model;
 }
 
 absl::Status SavedModelImpl::Initialize(const LoadOptions& options) {
   const tensorflow::MetaGraphDef& meta = contents_.meta_graph;
   for (const auto& [key, signature] : meta.signature_def()) {
-    if (key != kSavedModelInitOpSignatureKey) signatures_[key] = signature;
+    if (key == kSavedModelInitOpSignatureKey) continue;
+    signatures_[key] = signature;
+    for (const auto& [alias, info] : signature.outputs()) {
+      auto id = ParseTensorId(info.name());
+      if (id.ok()) signature_fetch_nodes_.insert(id->node);
+    }
   }
   variant_ = options.reference_kernels ? KernelVariant::kReference : KernelVariant::kOptimized;
+  optimize_ = options.optimize;
   ops_ = std::make_unique<OpSignatures>(meta.meta_info_def().stripped_op_list(),
                                         &meta.graph_def().library());
   ASSIGN_OR_RETURN(graph_, Graph::FromGraphDef(meta.graph_def(), *ops_));
   functions_ = std::make_unique<FunctionLibrary>(ops_.get(), variant_);
-  kernel_cache_ = std::make_unique<KernelCache>();
   resources_ = std::make_unique<ResourceManager>();
   pool_ = options.thread_pool;
   if (pool_ == nullptr) {
@@ -126,9 +138,7 @@ absl::Status SavedModelImpl::Restore() {
   feeds.push_back(StringScalar(contents_.variables_prefix));
   AddAssetFeeds(&spec, &feeds);
   spec.targets.push_back(meta.saver_def().restore_op_name());
-  auto done = RunValues(spec, std::move(feeds));
-  if (!done.ok()) return Annotate(done.status(), "restoring variables");
-  return absl::OkStatus();
+  return Annotate(RunOnImportedGraph(spec, std::move(feeds)), "restoring variables");
 }
 
 absl::Status SavedModelImpl::RunInitOp() {
@@ -138,8 +148,81 @@ absl::Status SavedModelImpl::RunInitOp() {
   std::vector<Value> feeds;
   AddAssetFeeds(&spec, &feeds);
   spec.targets.push_back(init_op);
-  auto done = RunValues(spec, std::move(feeds));
-  if (!done.ok()) return Annotate(done.status(), absl::StrCat("running init op ", init_op));
+  return Annotate(RunOnImportedGraph(spec, std::move(feeds)),
+                  absl::StrCat("running init op ", init_op));
+}
+
+absl::Status SavedModelImpl::RunOnImportedGraph(const PlanSpec& spec,
+                                                std::vector<Value> feeds) const {
+  PlanOptions options;
+  options.functions = functions_.get();
+  options.variant = variant_;
+  ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::Compile(*graph_, spec, options));
+  ExecContext context{pool_, resources_.get(), functions_.get()};
+  return RunPlan(*plan, std::move(feeds), context).status();
+}
+
+std::set<std::string> SavedModelImpl::FreezableVariables() const {
+  std::vector<bool> served(graph_->nodes().size(), false);
+  for (const auto& [key, signature] : signatures_) {
+    PlanSpec spec;
+    for (const auto& [alias, info] : signature.inputs()) spec.feeds.push_back(info.name());
+    for (const auto& [alias, info] : signature.outputs()) spec.fetches.push_back(info.name());
+    auto needed = NeededNodes(*graph_, spec);
+    if (!needed.ok()) continue;  // CompileSignatures reports it
+    for (size_t n = 0; n < served.size(); ++n) served[n] = served[n] || (*needed)[n];
+  }
+  const std::set<std::string> modified = ModifiedVariables(*graph_, *ops_, served);
+  std::set<std::string> frozen;
+  for (const GraphNode& node : graph_->nodes()) {
+    VariableId id;
+    if (!GetVariableId(node, &id) || modified.contains(id.Key())) continue;
+    std::shared_ptr<Variable> variable = resources_->Lookup(id.container, id.name);
+    if (variable != nullptr && variable->initialized()) frozen.insert(id.Key());
+  }
+  return frozen;
+}
+
+absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::BuildServingGraph()
+    const {
+  std::vector<tensorflow::NodeDef> nodes;
+  nodes.reserve(graph_->nodes().size());
+  for (const GraphNode& node : graph_->nodes()) nodes.push_back(node.def);
+  std::map<std::string, Tensor> values;
+  for (const VariableRead& read : VariableReads(*graph_)) {
+    if (!frozen_.contains(read.variable.Key())) continue;
+    std::shared_ptr<Variable> variable =
+        resources_->Lookup(read.variable.container, read.variable.name);
+    auto value = variable == nullptr ? absl::NotFoundError("") : variable->Read();
+    if (value.ok()) values[graph_->node(read.node).name()] = *std::move(value);
+  }
+  FreezeReads(values, &nodes);
+  if (optimize_) {
+    const std::string rewrites = RewriteForServing(signature_fetch_nodes_, &nodes);
+    SS_LOG(INFO) << "serving graph: " << frozen_.size() << " variables frozen (" << values.size()
+                 << " reads), " << rewrites;
+  }
+  auto serving = std::make_unique<ServingGraph>();
+  ASSIGN_OR_RETURN(serving->graph, Graph::Create(std::move(nodes), *ops_, values));
+  serving->kernels = std::make_unique<KernelCache>();
+  return serving;
+}
+
+absl::Status SavedModelImpl::ThawVariablesModifiedBy(const PlanSpec& spec) const {
+  if (frozen_.empty()) return absl::OkStatus();
+  auto needed = NeededNodes(*graph_, spec);
+  if (!needed.ok()) return absl::OkStatus();  // compiling reports it
+  std::vector<std::string> thawed;
+  for (const std::string& key : ModifiedVariables(*graph_, *ops_, *needed)) {
+    if (frozen_.erase(key) > 0) thawed.push_back(key);
+  }
+  if (thawed.empty()) return absl::OkStatus();
+  SS_LOG(INFO) << "un-freezing variables a run may modify: " << absl::StrJoin(thawed, ", ");
+  ASSIGN_OR_RETURN(std::unique_ptr<ServingGraph> serving, BuildServingGraph());
+  retired_.push_back(std::move(serving_));
+  serving_ = std::move(serving);
+  absl::MutexLock lock(&mu_);
+  plans_.clear();
   return absl::OkStatus();
 }
 
@@ -150,12 +233,19 @@ absl::StatusOr<std::shared_ptr<const Plan>> SavedModelImpl::GetPlan(const PlanSp
     auto it = plans_.find(key);
     if (it != plans_.end()) return it->second;
   }
-  // Compiled without the lock: compiling may take long and instantiates functions.
+  // Compiled without mu_: compiling may take long and instantiates functions.
+  absl::MutexLock compiling(&compile_mu_);
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = plans_.find(key);
+    if (it != plans_.end()) return it->second;
+  }
+  RETURN_IF_ERROR(ThawVariablesModifiedBy(spec));
   PlanOptions options;
   options.functions = functions_.get();
-  options.kernel_cache = kernel_cache_.get();
+  options.kernel_cache = serving_->kernels.get();
   options.variant = variant_;
-  ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::Compile(*graph_, spec, options));
+  ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::Compile(*serving_->graph, spec, options));
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = plans_.emplace(key, std::move(plan));
   return it->second;

@@ -1,6 +1,8 @@
 // LoadedModel: a SavedModel ready to run. Loading reads the files, imports the graph and its
-// function library, creates every kernel needed by every signature (so an unsupported op is
-// a load-time error naming the op and node), restores the variables and runs the init op.
+// function library, restores the variables, runs the init op, freezes the variables no
+// signature modifies and rewrites the graph requests run on (see LoadOptions::optimize), and
+// creates every kernel needed by every signature (so an unsupported op is a load-time error
+// naming the op and node; weights are packed then).
 // The result is immutable apart from variable state, and safe for concurrent use: any number
 // of threads may call Run / RunSignature at once, each getting its own per-request session.
 #pragma once
@@ -28,6 +30,11 @@ struct LoadOptions {
   Env* env = Env::Default();
   // Portable reference kernels only, never the optimized variants (differential testing).
   bool reference_kernels = false;
+  // After restoring, freeze the variables no signature modifies into constants (so kernels
+  // pack weights once) and rewrite the graph requests run on (fused convolutions, folded
+  // pads; see runtime/graph_rewrites.h). false runs the graph as written (differential
+  // testing).
+  bool optimize = true;
 };
 
 class LoadedModel {

@@ -9,6 +9,22 @@
 #include "runtime/tensor_names.h"
 
 namespace savedserve {
+namespace {
+
+// A variable frozen into a constant (GraphNode::frozen_value): outputs the value, shared.
+class FrozenValueKernel final : public OpKernel {
+ public:
+  explicit FrozenValueKernel(Tensor value) : value_(std::move(value)) {}
+  absl::Status Compute(KernelContext& ctx) const override {
+    ctx.set_output(0, value_);
+    return absl::OkStatus();
+  }
+
+ private:
+  const Tensor value_;
+};
+
+}  // namespace
 
 // Compiles one Plan. Single use; one thread.
 class PlanBuilder {
@@ -19,14 +35,36 @@ class PlanBuilder {
   }
 
   absl::StatusOr<std::unique_ptr<Plan>> Build() {
-    RETURN_IF_ERROR(ResolveFeeds());
-    RETURN_IF_ERROR(ResolveFetchesAndTargets());
-    MarkNeeded();
+    RETURN_IF_ERROR(Needed().status());
     RETURN_IF_ERROR(Order());
     for (int node : order_) RETURN_IF_ERROR(AddStep(node));
     for (const Endpoint& ep : fetch_endpoints_) plan_->fetches_.push_back(SlotOf(ep));
     PlanMemory();
     return std::move(plan_);
+  }
+
+  // Resolves the spec's names, then marks the nodes it needs: walks back from fetches and
+  // targets, stopping at fed tensors.
+  absl::StatusOr<std::vector<bool>> Needed() {
+    RETURN_IF_ERROR(ResolveFeeds());
+    RETURN_IF_ERROR(ResolveFetchesAndTargets());
+    needed_.assign(graph_.nodes().size(), false);
+    std::vector<int> stack = targets_;
+    for (const Endpoint& ep : fetch_endpoints_) {
+      if (!IsFed(ep)) stack.push_back(ep.node);
+    }
+    while (!stack.empty()) {
+      const int n = stack.back();
+      stack.pop_back();
+      if (needed_[n]) continue;
+      needed_[n] = true;
+      const GraphNode& node = graph_.node(n);
+      for (const Endpoint& in : node.inputs) {
+        if (!IsFed(in)) stack.push_back(in.node);
+      }
+      for (int c : node.control_inputs) stack.push_back(c);
+    }
+    return needed_;
   }
 
  private:
@@ -61,26 +99,6 @@ class PlanBuilder {
   }
 
   bool IsFed(const Endpoint& ep) const { return fed_.contains(Key{ep.node, ep.index}); }
-
-  // Walks back from fetches and targets, stopping at fed tensors.
-  void MarkNeeded() {
-    needed_.assign(graph_.nodes().size(), false);
-    std::vector<int> stack = targets_;
-    for (const Endpoint& ep : fetch_endpoints_) {
-      if (!IsFed(ep)) stack.push_back(ep.node);
-    }
-    while (!stack.empty()) {
-      const int n = stack.back();
-      stack.pop_back();
-      if (needed_[n]) continue;
-      needed_[n] = true;
-      const GraphNode& node = graph_.node(n);
-      for (const Endpoint& in : node.inputs) {
-        if (!IsFed(in)) stack.push_back(in.node);
-      }
-      for (int c : node.control_inputs) stack.push_back(c);
-    }
-  }
 
   // Kahn's algorithm, ready nodes in graph order. What is left over lies on a cycle.
   absl::Status Order() {
@@ -171,6 +189,9 @@ class PlanBuilder {
         *f.mutable_attr() = node.def.attr();
         return CreateCallKernel(c, f);
       }
+      if (node.frozen_value.is_initialized()) {
+        return std::unique_ptr<OpKernel>(new FrozenValueKernel(node.frozen_value));
+      }
       return KernelRegistry::Global().Create(c, options_.variant);
     };
     if (options_.kernel_cache != nullptr) {
@@ -189,6 +210,10 @@ class PlanBuilder {
       return absl::OkStatus();
     }
     if (node.op() != "Const") return absl::OkStatus();
+    if (node.frozen_value.is_initialized()) {
+      constants_[Key{n, 0}] = &node.frozen_value;  // the graph outlives the plan
+      return absl::OkStatus();
+    }
     std::vector<Value> outputs(1);
     KernelContext ctx(node.def, {}, &outputs, nullptr, nullptr, nullptr);
     RETURN_IF_ERROR(step.kernel->Compute(ctx));
@@ -263,6 +288,12 @@ class PlanBuilder {
   std::map<int, int> step_of_;
   std::map<Key, const Tensor*> constants_;
 };
+
+absl::StatusOr<std::vector<bool>> NeededNodes(const Graph& graph, const PlanSpec& spec) {
+  const PlanOptions options;
+  PlanBuilder builder(graph, spec, options);
+  return builder.Needed();
+}
 
 absl::StatusOr<std::unique_ptr<Plan>> Plan::Compile(const Graph& graph, const PlanSpec& spec,
                                                     const PlanOptions& options) {

@@ -47,6 +47,11 @@ struct PlanStep {
   std::vector<Slot> release;  // values whose last use is this step (or, unused, made here)
 };
 
+// The nodes `spec` needs (indexed like graph.nodes()): everything its fetches and targets
+// reach backwards over data and control edges, stopping at fed tensors. Errors as
+// Plan::Compile's for unknown feeds, fetches and targets.
+absl::StatusOr<std::vector<bool>> NeededNodes(const Graph& graph, const PlanSpec& spec);
+
 class Plan {
  public:
   // REQUIRES: `graph` outlives the plan. Errors name the offending tensor or node: unknown

@@ -1,11 +1,19 @@
 // The LoadedModel implementation (private to the runtime). Owns, in dependency order: the
-// model's protos, its op signatures, the imported graph, the function library, shared
-// kernels, the variables, and the plans compiled so far (cached per feeds/fetches/targets).
+// model's protos, its op signatures, the imported graph, the function library, the
+// variables, the serving graph with its shared kernels, and the plans compiled so far
+// (cached per feeds/fetches/targets).
+//
+// Two graphs: the graph as imported restores the variables and runs the init op; requests
+// run on the serving graph, made after that from the imported one by freezing the variables
+// no signature modifies into constants and by the load-time rewrites (graph_rewrites.h). A
+// Run that would modify a frozen variable thaws it first: the serving graph is rebuilt
+// without freezing it and every cached plan is dropped.
 // Safe for concurrent use after Create returns.
 #pragma once
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -43,10 +51,25 @@ class SavedModelImpl : public LoadedModel {
  private:
   explicit SavedModelImpl(SavedModelContents contents) : contents_(std::move(contents)) {}
 
+  // A graph requests run on, and the kernels created for it.
+  struct ServingGraph {
+    std::unique_ptr<Graph> graph;
+    std::unique_ptr<KernelCache> kernels;
+  };
+
   absl::Status Initialize(const LoadOptions& options);
   absl::Status CompileSignatures();
   absl::Status Restore();
   absl::Status RunInitOp();
+  // Runs a load-time plan (restore, init op) on the imported graph.
+  absl::Status RunOnImportedGraph(const PlanSpec& spec, std::vector<Value> feeds) const;
+  // The variables to freeze: initialized, and modified by no signature.
+  std::set<std::string> FreezableVariables() const;
+  absl::StatusOr<std::unique_ptr<ServingGraph>> BuildServingGraph() const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(compile_mu_);
+  // Thaws the frozen variables that `spec` may modify (see the class comment).
+  absl::Status ThawVariablesModifiedBy(const PlanSpec& spec) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(compile_mu_);
   // Asset path feeds for the tensors the graph has.
   void AddAssetFeeds(PlanSpec* spec, std::vector<Value>* feeds) const;
 
@@ -62,14 +85,21 @@ class SavedModelImpl : public LoadedModel {
   SavedModelContents contents_;
   std::map<std::string, tensorflow::SignatureDef> signatures_;
   std::unique_ptr<OpSignatures> ops_;
-  std::unique_ptr<Graph> graph_;
+  std::unique_ptr<Graph> graph_;  // as imported
   std::unique_ptr<FunctionLibrary> functions_;
-  std::unique_ptr<KernelCache> kernel_cache_;
   std::unique_ptr<ResourceManager> resources_;
   std::unique_ptr<ThreadPool> own_pool_;
   ThreadPool* pool_ = nullptr;
   KernelVariant variant_ = KernelVariant::kOptimized;
+  bool optimize_ = true;
+  std::set<std::string> signature_fetch_nodes_;  // kept intact by the rewrites
 
+  // Held while compiling a plan, so that a thaw never races a compilation.
+  mutable absl::Mutex compile_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  mutable std::set<std::string> frozen_ ABSL_GUARDED_BY(compile_mu_);  // variable keys
+  mutable std::unique_ptr<ServingGraph> serving_ ABSL_GUARDED_BY(compile_mu_);
+  // Serving graphs replaced by a thaw: plans still running may point into them.
+  mutable std::vector<std::unique_ptr<ServingGraph>> retired_ ABSL_GUARDED_BY(compile_mu_);
   mutable absl::Mutex mu_;
   mutable std::map<std::string, std::shared_ptr<const Plan>> plans_ ABSL_GUARDED_BY(mu_);
 };
