@@ -14,6 +14,19 @@
 
 namespace savedserve {
 
+// A whole file mapped read-only into memory. Its pages are read on first touch and count as
+// this process's memory from then on, until Release drops them again (the next touch reads
+// them again, from the page cache). The file must not change while mapped (SavedModel
+// version directories never do). Safe for concurrent use.
+class MappedFile {
+ public:
+  virtual ~MappedFile() = default;
+  virtual const char* data() const = 0;
+  virtual uint64_t size() const = 0;
+  // Drops the whole pages within [data() + offset, data() + offset + n) from resident memory.
+  virtual void Release(uint64_t offset, uint64_t n) const = 0;
+};
+
 // A file opened for positional reads. Safe for concurrent use.
 class RandomAccessFile {
  public:
@@ -23,6 +36,9 @@ class RandomAccessFile {
   virtual absl::Status ReadAt(uint64_t offset, size_t n, char* scratch) const = 0;
   virtual uint64_t Size() const = 0;
   virtual const std::string& path() const = 0;
+  // The whole file mapped into memory (it stays mapped while the result lives, even after
+  // this object is gone), or nullptr where files cannot be mapped: read with ReadAt then.
+  virtual std::shared_ptr<const MappedFile> Map() const { return nullptr; }
 };
 
 class Env {

@@ -1,6 +1,7 @@
 // POSIX implementation of Env.
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -38,6 +39,26 @@ absl::Status ErrnoStatus(absl::string_view what, const std::string& path, int er
   }
 }
 
+class PosixMappedFile : public MappedFile {
+ public:
+  PosixMappedFile(const char* data, uint64_t size) : data_(data), size_(size) {}
+  ~PosixMappedFile() override { ::munmap(const_cast<char*>(data_), size_); }
+  const char* data() const override { return data_; }
+  uint64_t size() const override { return size_; }
+  void Release(uint64_t offset, uint64_t n) const override {
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    if (offset > size_) return;
+    n = std::min(n, size_ - offset);
+    const uint64_t begin = (offset + page - 1) / page * page;
+    const uint64_t end = (offset + n) / page * page;
+    if (end > begin) ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
+  }
+
+ private:
+  const char* data_;
+  uint64_t size_;
+};
+
 class PosixRandomAccessFile : public RandomAccessFile {
  public:
   PosixRandomAccessFile(std::string path, int fd, uint64_t size)
@@ -64,6 +85,12 @@ class PosixRandomAccessFile : public RandomAccessFile {
   }
   uint64_t Size() const override { return size_; }
   const std::string& path() const override { return path_; }
+  std::shared_ptr<const MappedFile> Map() const override {
+    if (size_ == 0) return nullptr;
+    void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    if (data == MAP_FAILED) return nullptr;
+    return std::make_shared<PosixMappedFile>(static_cast<const char*>(data), size_);
+  }
 
  private:
   std::string path_;

@@ -259,6 +259,32 @@ absl::Status CheckEntrySize(DataType dtype, int64_t count, int64_t size) {
   return absl::OkStatus();
 }
 
+// Mapping pays for tensors of a few pages or more; smaller ones are copied.
+constexpr uint64_t kMinMappedBytes = 64 << 10;
+
+// A tensor's bytes inside a mapped data shard (BundleReader::Options::map_tensors).
+class MappedTensorBuffer final : public TensorBuffer {
+ public:
+  MappedTensorBuffer(std::shared_ptr<const MappedFile> file, uint64_t offset, size_t size)
+      : file_(std::move(file)), offset_(offset), size_(size) {}
+  // Read-only pages: the Tensor interface hands out non-const pointers, writers fault.
+  void* data() override { return const_cast<char*>(file_->data() + offset_); }
+  size_t size_bytes() const override { return size_; }
+  void Evict() const override { file_->Release(offset_, size_); }
+
+ private:
+  const std::shared_ptr<const MappedFile> file_;
+  const uint64_t offset_;
+  const size_t size_;
+};
+
+absl::Status ChecksumError(const std::string& in_shard, const tensorflow::BundleEntryProto& entry,
+                           uint32_t computed) {
+  return absl::DataLossError(absl::StrFormat(
+      "%s: checksum mismatch (%d bytes at offset %d): stored %08x, computed %08x", in_shard,
+      entry.size(), entry.offset(), crc32c::Unmask(entry.crc32c()), computed));
+}
+
 // Everything Lookup can check before reading: returns the entry's shape.
 absl::StatusOr<TensorShape> CheckedShape(const tensorflow::BundleEntryProto& entry) {
   if (!entry.slices().empty()) {
@@ -353,6 +379,7 @@ absl::StatusOr<std::unique_ptr<BundleReader>> BundleReader::Open(const std::stri
   for (int shard = 0; shard < num_shards; ++shard) {
     ASSIGN_OR_RETURN(auto file,
                      options.env->OpenForRead(BundleDataPath(prefix, shard, num_shards)));
+    reader->mapped_shards_.push_back(options.map_tensors ? file->Map() : nullptr);
     reader->shards_.push_back(std::move(file));
   }
   return reader;
@@ -390,6 +417,15 @@ absl::StatusOr<Tensor> BundleReader::Lookup(const std::string& key) const {
                                             ") lie outside the ", shard.Size(),
                                             "-byte data file (truncated?)"));
   }
+  const std::shared_ptr<const MappedFile>& mapped = mapped_shards_[entry.shard_id()];
+  if (mapped != nullptr && size >= kMinMappedBytes && entry.dtype() != tensorflow::DT_STRING &&
+      offset % DataTypeSize(entry.dtype()) == 0) {
+    const uint32_t crc = crc32c::Value(mapped->data() + offset, size);
+    mapped->Release(offset, size);
+    if (crc32c::Unmask(entry.crc32c()) != crc) return ChecksumError(in_shard, entry, crc);
+    return Tensor(entry.dtype(), *std::move(shape),
+                  std::make_shared<MappedTensorBuffer>(mapped, offset, size));
+  }
   Tensor tensor(entry.dtype(), *std::move(shape));
   uint32_t crc = 0;
   if (entry.dtype() == tensorflow::DT_STRING) {
@@ -403,11 +439,7 @@ absl::StatusOr<Tensor> BundleReader::Lookup(const std::string& key) const {
     RETURN_IF_ERROR(shard.ReadAt(offset, size, data));
     crc = crc32c::Value(data, size);
   }
-  if (crc32c::Unmask(entry.crc32c()) != crc) {
-    return absl::DataLossError(
-        absl::StrFormat("%s: checksum mismatch (%d bytes at offset %d): stored %08x, computed %08x",
-                        in_shard, size, offset, crc32c::Unmask(entry.crc32c()), crc));
-  }
+  if (crc32c::Unmask(entry.crc32c()) != crc) return ChecksumError(in_shard, entry, crc);
   return tensor;
 }
 

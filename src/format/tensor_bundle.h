@@ -29,6 +29,10 @@ class BundleReader {
  public:
   struct Options {
     Env* env = Env::Default();
+    // Large numeric tensors are read-only views of the mapped data file rather than copies
+    // (where the Env can map files): their memory is the page cache's until touched, and
+    // Lookup drops the pages it touched to check the CRC again (see TensorBuffer::Evict).
+    bool map_tensors = false;
   };
   // Fails (naming the file) when the index is missing, truncated or corrupt, when it is a V1
   // checkpoint (SavedTensorSlices: unsupported, said so), or when a data shard is missing.
@@ -54,6 +58,7 @@ class BundleReader {
   std::vector<std::string> keys_;
   std::vector<tensorflow::BundleEntryProto> entries_;  // parallel to keys_
   std::vector<std::unique_ptr<RandomAccessFile>> shards_;
+  std::vector<std::shared_ptr<const MappedFile>> mapped_shards_;  // null where not mapped
 };
 
 // Writes a single-shard bundle the way TensorFlow's BundleWriter does, so that the same

@@ -202,6 +202,57 @@ TEST(TensorBundleTest, WriterRoundTripsThroughDisk) {
   }
 }
 
+TEST(TensorBundleTest, MappedTensorsReadTheSameAndSurviveEviction) {
+  TempDir dir;
+  const std::string prefix = dir.path() + "/ckpt";
+  std::vector<float> big(100000);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<float>(i) * 0.5f;
+  std::vector<int8_t> odd(70003, 3);  // at offset 1: fine for int8; puts c_big at 70004
+  std::map<std::string, Tensor> tensors = {
+      {"a_bool", Tensor::Scalar<bool>(true)},  // written first: shifts what follows by 1 byte
+      {"b_odd", Tensor::FromVector<int8_t>(odd, TensorShape{70003})},
+      {"c_big", Tensor::FromVector<float>(big, TensorShape{1000, 100})},
+      {"d_small", Tensor::FromVector<float>(std::vector<float>{1, 2}, TensorShape{2})},
+  };
+  {
+    auto writer = BundleWriter::Create(prefix, {});
+    ASSERT_TRUE(writer.ok()) << writer.status();
+    for (const auto& [key, tensor] : tensors) ASSERT_TRUE((*writer)->Add(key, tensor).ok());
+    ASSERT_TRUE((*writer)->Finish().ok());
+  }
+  BundleReader::Options options;
+  options.map_tensors = true;
+  auto reader = BundleReader::Open(prefix, options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  for (const auto& [key, tensor] : tensors) {
+    absl::StatusOr<Tensor> read = (*reader)->Lookup(key);
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_TRUE(read->Identical(tensor)) << key;
+    auto entry = (*reader)->GetEntry(key);
+    ASSERT_TRUE(entry.ok());
+    const bool mapped = reinterpret_cast<uintptr_t>(read->raw_data()) % 4096 ==
+                        static_cast<uintptr_t>(entry->offset()) % 4096;
+    // Large ones only (a_bool at offset 0 cannot tell: a copy could be page-aligned).
+    if (key != "a_bool") EXPECT_EQ(mapped, key == "b_odd" || key == "c_big") << key;
+    read->buffer()->Evict();  // pages dropped, contents read again from the file
+    EXPECT_TRUE(read->Identical(tensor)) << key;
+  }
+  // The reader may go; mapped tensors keep their file mapped.
+  Tensor kept = *(*reader)->Lookup("c_big");
+  reader->reset();
+  EXPECT_EQ(kept.data<float>()[99999], 49999.5f);
+
+  // A flipped byte inside the mapped tensor is still caught by its CRC.
+  std::string data = ReadOrDie(BundleDataPath(prefix, 0, 1));
+  auto entry = (*BundleReader::Open(prefix))->GetEntry("c_big");
+  ASSERT_TRUE(entry.ok());
+  data[entry->offset() + 1000] ^= 0x01;
+  ASSERT_TRUE(Env::Default()->WriteFile(BundleDataPath(prefix, 0, 1), data).ok());
+  auto corrupt = BundleReader::Open(prefix, options);
+  ASSERT_TRUE(corrupt.ok());
+  EXPECT_EQ((*corrupt)->Lookup("c_big").status().code(), absl::StatusCode::kDataLoss);
+}
+
 // The DT_STRING layout from TF's format: varint lengths, the masked CRC32C of the lengths as
 // uint32s, the bytes; the entry's CRC covers lengths (as uint32), that checksum and the bytes.
 TEST(TensorBundleTest, StringLayoutMatchesTensorFlow) {

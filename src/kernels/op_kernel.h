@@ -96,9 +96,14 @@ class KernelContext {
   int num_outputs() const { return static_cast<int>(outputs_->size()); }
   void set_output(int i, Tensor t) { (*outputs_)[i].tensor = std::move(t); }
   void set_output_value(int i, Value v) { (*outputs_)[i] = std::move(v); }
-  // Allocates output i of `dtype` and `shape` and returns it for filling.
+  // Allocates output i of `dtype` and `shape`, zero-filled, and returns it for filling.
   Tensor* allocate_output(int i, DataType dtype, TensorShape shape) {
     (*outputs_)[i].tensor = Tensor(dtype, std::move(shape));
+    return &(*outputs_)[i].tensor;
+  }
+  // As allocate_output, uninitialized: for a kernel that writes every element.
+  Tensor* allocate_output_for_overwrite(int i, DataType dtype, TensorShape shape) {
+    (*outputs_)[i].tensor = Tensor::ForOverwrite(dtype, std::move(shape));
     return &(*outputs_)[i].tensor;
   }
   ThreadPool* thread_pool() const { return pool_; }

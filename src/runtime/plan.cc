@@ -234,6 +234,11 @@ class PlanBuilder {
     for (const Endpoint& in : node.inputs) step.inputs.push_back(SlotOf(in));
     step.num_outputs = static_cast<int>(node.outputs.size());
     ASSIGN_OR_RETURN(step.kernel, CreateKernel(n, facts));
+    // Kernels read constant inputs at creation (packing weights): what can be read again
+    // cheaply (weights mapped from variables/) leaves memory now.
+    for (const Tensor* constant : facts.constants) {
+      if (constant != nullptr && constant->is_initialized()) constant->buffer()->Evict();
+    }
     RETURN_IF_ERROR(RecordConstant(n, step));
     step_of_[n] = static_cast<int>(plan_->steps_.size());
     plan_->steps_.push_back(std::move(step));

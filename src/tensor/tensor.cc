@@ -11,23 +11,36 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "tensor/buffer_pool.h"
 
 namespace savedserve {
 namespace {
 
-// Raw bytes from std::aligned_alloc, zero-filled. Never empty, so data() is never null.
+// Raw bytes from std::aligned_alloc, or from the BufferPool for large buffers; zero-filled
+// unless `zero` is false. Never empty, so data() is never null.
 class AlignedBuffer final : public TensorBuffer {
  public:
-  explicit AlignedBuffer(size_t bytes) : bytes_(bytes) {
+  AlignedBuffer(size_t bytes, bool zero) : bytes_(bytes) {
     constexpr size_t kMask = Tensor::kAlignment - 1;
     if (bytes > std::numeric_limits<size_t>::max() - kMask) throw std::bad_alloc();
     // aligned_alloc wants a multiple of the alignment; allocate at least one block.
     const size_t rounded = bytes == 0 ? Tensor::kAlignment : (bytes + kMask) & ~kMask;
-    data_ = std::aligned_alloc(Tensor::kAlignment, rounded);
+    if (rounded >= BufferPool::kMinPooledBytes) {
+      pooled_ = BufferPool::Global().Take(rounded);
+      data_ = pooled_.data;
+    } else {
+      data_ = std::aligned_alloc(Tensor::kAlignment, rounded);
+    }
     if (data_ == nullptr) throw std::bad_alloc();
-    std::memset(data_, 0, rounded);
+    if (zero) std::memset(data_, 0, rounded);
   }
-  ~AlignedBuffer() override { std::free(data_); }
+  ~AlignedBuffer() override {
+    if (pooled_.data != nullptr) {
+      BufferPool::Global().Give(pooled_);
+    } else {
+      std::free(data_);
+    }
+  }
   AlignedBuffer(const AlignedBuffer&) = delete;
   AlignedBuffer& operator=(const AlignedBuffer&) = delete;
 
@@ -37,6 +50,7 @@ class AlignedBuffer final : public TensorBuffer {
  private:
   void* data_ = nullptr;
   size_t bytes_;
+  BufferPool::Block pooled_;  // set when data_ came from the pool
 };
 
 // An array of std::string, constructed empty and destroyed with the buffer. Holds the
@@ -139,10 +153,16 @@ std::string FormatElement(DataType dtype, const char* base, int64_t i) {
 }  // namespace
 
 std::shared_ptr<TensorBuffer> AllocateBuffer(size_t bytes) {
-  return std::make_shared<AlignedBuffer>(bytes);
+  return std::make_shared<AlignedBuffer>(bytes, /*zero=*/true);
 }
 
-Tensor::Tensor(DataType dtype, TensorShape shape)
+std::shared_ptr<TensorBuffer> AllocateBufferForOverwrite(size_t bytes) {
+  return std::make_shared<AlignedBuffer>(bytes, /*zero=*/false);
+}
+
+Tensor::Tensor(DataType dtype, TensorShape shape) : Tensor(dtype, std::move(shape), true) {}
+
+Tensor::Tensor(DataType dtype, TensorShape shape, bool zero)
     : dtype_(BaseType(dtype)), shape_(std::move(shape)) {
   const size_t count = static_cast<size_t>(shape_.num_elements());
   if (IsStringLike(dtype_)) {
@@ -152,7 +172,12 @@ Tensor::Tensor(DataType dtype, TensorShape shape)
   const size_t element_size = DataTypeSize(dtype_);
   if (element_size == 0) return;  // DT_INVALID or an unknown enum value: no storage
   if (count > std::numeric_limits<size_t>::max() / element_size) throw std::bad_alloc();
-  buffer_ = AllocateBuffer(count * element_size);
+  buffer_ = zero ? AllocateBuffer(count * element_size)
+                 : AllocateBufferForOverwrite(count * element_size);
+}
+
+Tensor Tensor::ForOverwrite(DataType dtype, TensorShape shape) {
+  return Tensor(dtype, std::move(shape), /*zero=*/false);
 }
 
 Tensor::Tensor(DataType dtype, TensorShape shape, std::shared_ptr<TensorBuffer> buffer)

@@ -1,6 +1,8 @@
 // Tensor: a dtype, a shape and a reference-counted buffer. Copying a Tensor is cheap and
 // shares the buffer (like TF's Tensor); use Clone() for a deep copy. Numeric buffers are
-// 64-byte aligned. DT_STRING / DT_RESOURCE / DT_VARIANT elements are std::string (resource
+// 64-byte aligned, except tensors read from a checkpoint, which may be read-only views of
+// the mapped file aligned to their element size (never write to a tensor you did not
+// allocate). DT_STRING / DT_RESOURCE / DT_VARIANT elements are std::string (resource
 // and variant values hold their serialized protos: opaque to everything but the runtime).
 // A Tensor object is one-thread-at-a-time; distinct Tensors sharing a buffer may be read
 // concurrently.
@@ -25,6 +27,9 @@ class TensorBuffer {
   virtual ~TensorBuffer() = default;
   virtual void* data() = 0;
   virtual size_t size_bytes() const = 0;
+  // A hint that the contents will not be read again soon: storage that can get them back
+  // cheaply (a file mapping) drops them from memory. The contents do not change.
+  virtual void Evict() const {}
 };
 
 class Tensor {
@@ -34,6 +39,9 @@ class Tensor {
   Tensor() = default;  // DT_INVALID, no buffer
   // Allocates a zero-filled (or empty-string-filled) tensor.
   Tensor(DataType dtype, TensorShape shape);
+  // Allocates a tensor whose numeric elements are left uninitialized, for a caller that
+  // writes every one (strings are still constructed empty).
+  static Tensor ForOverwrite(DataType dtype, TensorShape shape);
   // Wraps an existing buffer without copying. REQUIRES: buffer holds at least
   // shape.num_elements() elements of dtype.
   Tensor(DataType dtype, TensorShape shape, std::shared_ptr<TensorBuffer> buffer);
@@ -90,6 +98,8 @@ class Tensor {
   std::string DebugString(int max_entries = 16) const;
 
  private:
+  Tensor(DataType dtype, TensorShape shape, bool zero);
+
   DataType dtype_ = tensorflow::DT_INVALID;
   TensorShape shape_;
   std::shared_ptr<TensorBuffer> buffer_;
@@ -97,6 +107,8 @@ class Tensor {
 
 // Allocates aligned, zero-filled storage of `bytes` bytes.
 std::shared_ptr<TensorBuffer> AllocateBuffer(size_t bytes);
+// Allocates aligned storage of `bytes` bytes, uninitialized (for a caller that writes it all).
+std::shared_ptr<TensorBuffer> AllocateBufferForOverwrite(size_t bytes);
 
 template <typename T>
 Tensor Tensor::FromVector(std::span<const T> values, TensorShape shape) {

@@ -55,19 +55,20 @@ class OneDnnBatchMatMulKernel final : public OpKernel, public onednn::Introspect
     auto plan_or = GetPlan(x.shape(), y.shape(), threads);
     if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
     const Plan& plan = **plan_or;
-    Tensor* out =
-        ctx.allocate_output(0, tensorflow::DT_FLOAT, TensorShape(plan.dims.output_dims()));
+    Tensor* out = ctx.allocate_output_for_overwrite(0, tensorflow::DT_FLOAT,
+                                                    TensorShape(plan.dims.output_dims()));
     if (out->num_elements() == 0) return absl::OkStatus();
     if (!plan.primitive) {  // k == 0
       std::fill(out->data<float>(), out->data<float>() + out->num_elements(), 0.0f);
       return absl::OkStatus();
     }
     return onednn::Guard(ctx.node().name(), [&] {
+      onednn::ScratchMemory scratch(plan.pd);
       plan.primitive->execute(onednn::ThreadStream(),
                               {{DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), x)},
                                {DNNL_ARG_WEIGHTS, onednn::Wrap(plan.pd.weights_desc(), y)},
                                {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *out)},
-                               {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}});
+                               {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
       onednn::ThreadStream().wait();
     });
   }

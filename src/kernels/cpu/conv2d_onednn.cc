@@ -262,8 +262,11 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
   const WindowGeometry& g = plan.geometry;
-  Tensor* output = ctx.allocate_output(0, tensorflow::DT_FLOAT, g.output_shape());
-  if (plan.reference) return RunReference(ctx, input, plan, output);
+  if (plan.reference) {  // accumulates into a zeroed output
+    return RunReference(ctx, input, plan,
+                        ctx.allocate_output(0, tensorflow::DT_FLOAT, g.output_shape()));
+  }
+  Tensor* output = ctx.allocate_output_for_overwrite(0, tensorflow::DT_FLOAT, g.output_shape());
 
   std::shared_ptr<TensorBuffer> per_call_weights;
   const void* weights = plan.packed_weights;
@@ -296,20 +299,21 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
     dnnl::stream& stream = onednn::ThreadStream();
     memory src = onednn::Wrap(plan.pd.src_desc(), input);
     memory dst = onednn::Wrap(plan.pd.dst_desc(), *output);
+    const size_t blocked_bytes[] = {plan.blocked ? plan.pd.src_desc().get_size() : 0,
+                                    plan.blocked ? plan.pd.dst_desc().get_size() : 0};
+    onednn::ScratchMemory scratch(plan.pd, {blocked_bytes[0], blocked_bytes[1]});
     if (plan.blocked) {  // NHWC -> blocked, run, blocked -> NHWC
       memory user_src =
           onednn::Wrap(memory::desc({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc), input);
-      src = memory(plan.pd.src_desc(), onednn::CpuEngine(),
-                   onednn::ThreadBuffer(0, plan.pd.src_desc().get_size()));
-      dst = memory(plan.pd.dst_desc(), onednn::CpuEngine(),
-                   onednn::ThreadBuffer(1, plan.pd.dst_desc().get_size()));
+      src = memory(plan.pd.src_desc(), onednn::CpuEngine(), scratch.extra(0));
+      dst = memory(plan.pd.dst_desc(), onednn::CpuEngine(), scratch.extra(1));
       plan.src_reorder->execute(stream, user_src, src);
     }
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, src},
         {DNNL_ARG_WEIGHTS, onednn::Wrap(plan.pd.weights_desc(), weights)},
         {DNNL_ARG_DST, dst},
-        {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}};
+        {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
     if (has_bias()) args[DNNL_ARG_BIAS] = onednn::Wrap(plan.pd.bias_desc(), bias);
     plan.primitive->execute(stream, args);
     if (plan.blocked) {

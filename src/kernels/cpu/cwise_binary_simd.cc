@@ -29,7 +29,8 @@ class SimdBinaryKernel : public OpKernel {
     absl::StatusOr<BroadcastPlan> plan = BroadcastPlan::Create({a.shape(), b.shape()});
     if (!plan.ok()) return ctx.Error(plan.status().message());
     ASSIGN_OR_RETURN(Tensor * out,
-                     AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, plan->output_shape()));
+                     AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, plan->output_shape(),
+                                    /*for_overwrite=*/true));
     if (plan->num_elements() == 0) return absl::OkStatus();
     Run(*plan, a.data<float>(), b.data<float>(), out->data<float>(), ctx.thread_pool());
     return absl::OkStatus();

@@ -23,7 +23,8 @@ class SimdUnaryKernel : public OpKernel {
   absl::Status Compute(KernelContext& ctx) const override {
     ASSIGN_OR_RETURN(Tensor x, ctx.input(0));
     RETURN_IF_ERROR(CheckInputType(ctx, 0, x, tensorflow::DT_FLOAT));
-    ASSIGN_OR_RETURN(Tensor * y, AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, x.shape()));
+    ASSIGN_OR_RETURN(Tensor * y, AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, x.shape(),
+                                                /*for_overwrite=*/true));
     if (x.num_elements() == 0) return absl::OkStatus();
     const float* in = x.data<float>();
     float* out = y->data<float>();

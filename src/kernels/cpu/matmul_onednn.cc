@@ -142,7 +142,7 @@ absl::Status OneDnnMatMulKernel::Compute(KernelContext& ctx) const {
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
   const MatMulDims& d = plan.dims;
-  Tensor* c = ctx.allocate_output(0, tensorflow::DT_FLOAT, TensorShape({d.m, d.n}));
+  Tensor* c = ctx.allocate_output_for_overwrite(0, tensorflow::DT_FLOAT, TensorShape({d.m, d.n}));
   if (c->num_elements() == 0) return absl::OkStatus();
   if (d.k == 0) {
     std::fill(c->data<float>(), c->data<float>() + c->num_elements(), 0.0f);
@@ -161,13 +161,14 @@ absl::Status OneDnnMatMulKernel::Compute(KernelContext& ctx) const {
     }
   }
   return onednn::Guard(ctx.node().name(), [&] {
+    onednn::ScratchMemory scratch(plan.pd);
     std::unordered_map<int, memory> args = {
         {DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), a)},
         {DNNL_ARG_WEIGHTS, plan.packed_b != nullptr
                                ? onednn::Wrap(plan.pd.weights_desc(), plan.packed_b)
                                : onednn::Wrap(plan.pd.weights_desc(), b)},
         {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *c)},
-        {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}};
+        {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
     if (spec_.fused) args[DNNL_ARG_BIAS] = onednn::Wrap(plan.pd.bias_desc(), bias);
     plan.primitive->execute(onednn::ThreadStream(), args);
     onednn::ThreadStream().wait();

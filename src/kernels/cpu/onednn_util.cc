@@ -28,23 +28,29 @@ int UseThreads(const ThreadPool* pool, double work) {
   return threads;
 }
 
-dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd) {
-  thread_local std::shared_ptr<TensorBuffer> buffer;
-  dnnl::memory::desc desc = pd.scratchpad_desc();
-  const size_t bytes = desc.get_size();
-  if (bytes > 0 && (buffer == nullptr || buffer->size_bytes() < bytes)) {
-    buffer = AllocateBuffer(bytes);
-  }
-  return dnnl::memory(desc, CpuEngine(), bytes > 0 ? buffer->data() : nullptr);
-}
+namespace {
 
-void* ThreadBuffer(int slot, size_t bytes) {
-  thread_local std::shared_ptr<TensorBuffer> buffers[2];
-  std::shared_ptr<TensorBuffer>& buffer = buffers[slot];
-  if (buffer == nullptr || buffer->size_bytes() < bytes) {
-    buffer = AllocateBuffer(std::max<size_t>(bytes, 64));
+size_t RoundUp(size_t bytes) { return (bytes + 4095) & ~size_t{4095}; }
+
+}  // namespace
+
+ScratchMemory::ScratchMemory(const dnnl::primitive_desc_base& pd,
+                             std::initializer_list<size_t> extra_bytes) {
+  const dnnl::memory::desc desc = pd.scratchpad_desc();
+  size_t total = RoundUp(desc.get_size());
+  for (size_t bytes : extra_bytes) total += RoundUp(bytes);
+  if (total == 0) {
+    scratchpad_ = dnnl::memory(desc, CpuEngine(), nullptr);
+    return;
   }
-  return buffer->data();
+  buffer_ = AllocateBufferForOverwrite(total);  // large ones come from the BufferPool
+  char* next = static_cast<char*>(buffer_->data());
+  scratchpad_ = dnnl::memory(desc, CpuEngine(), desc.get_size() > 0 ? next : nullptr);
+  next += RoundUp(desc.get_size());
+  for (size_t bytes : extra_bytes) {
+    extra_.push_back(next);
+    next += RoundUp(bytes);
+  }
 }
 
 dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops) {
@@ -134,6 +140,7 @@ absl::StatusOr<const void*> PackedWeights::Get(const dnnl::memory::desc& layout)
   }
   auto buffer = Reorder(plain_, weights_.raw_data(), layout);
   if (!buffer.ok()) return buffer.status();
+  weights_.buffer()->Evict();
   packed_.push_back(Packed{layout, *buffer});
   return static_cast<const void*>(packed_.back().buffer->data());
 }

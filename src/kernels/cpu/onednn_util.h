@@ -10,12 +10,13 @@
 // Concurrency: a primitive is immutable and may run from many threads at once provided each
 // run has its own memory objects and scratchpad. Kernels therefore build primitives with
 // scratchpad_mode::user, wrap tensors in fresh dnnl::memory objects per call, and take the
-// scratchpad from a thread-local buffer (Scratchpad()). Caches below are mutex-guarded.
+// scratchpad from a ScratchMemory held for the call. Caches below are mutex-guarded.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
@@ -55,13 +56,27 @@ dnnl::stream& ThreadStream();
 constexpr double kWorkPerThread = 20e6;
 int UseThreads(const ThreadPool* pool, double work);
 
-// Scratchpad memory for `pd`, backed by a thread-local buffer that grows as needed. Valid
-// until the next call on this thread.
-dnnl::memory Scratchpad(const dnnl::primitive_desc_base& pd);
+// Scratch memory for one primitive execution: `pd`'s scratchpad plus `extra` buffers (for
+// activations a kernel reorders into a blocked layout), carved from one buffer that comes
+// from, and goes back to, the BufferPool. So scratch memory grows with the number of
+// executions running at once, not with the number of threads that ever ran one (a server
+// calls kernels from dozens). One thread at a time.
+class ScratchMemory {
+ public:
+  explicit ScratchMemory(const dnnl::primitive_desc_base& pd,
+                         std::initializer_list<size_t> extra_bytes = {});
+  ScratchMemory(const ScratchMemory&) = delete;
+  ScratchMemory& operator=(const ScratchMemory&) = delete;
 
-// A thread-local buffer of at least `bytes` (slot 0 or 1), for activations a kernel reorders
-// into a blocked layout. Valid until the next call with the same slot on this thread.
-void* ThreadBuffer(int slot, size_t bytes);
+  const dnnl::memory& scratchpad() const { return scratchpad_; }
+  // Extra buffer i, 64-byte aligned.
+  void* extra(int i) const { return extra_[i]; }
+
+ private:
+  std::shared_ptr<TensorBuffer> buffer_;
+  dnnl::memory scratchpad_;
+  std::vector<void*> extra_;
+};
 
 // Attributes every kernel uses: user scratchpad, plus `post_ops`.
 dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops = dnnl::post_ops());

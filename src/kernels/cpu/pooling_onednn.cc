@@ -37,7 +37,10 @@ class OneDnnPoolKernel final : public OpKernel, public onednn::Introspectable {
     auto plan_or = GetPlan(input.shape(), threads);
     if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
     const Plan& plan = **plan_or;
-    Tensor* output = ctx.allocate_output(0, tensorflow::DT_FLOAT, plan.geometry.output_shape());
+    Tensor* output =
+        plan.primitive ? ctx.allocate_output_for_overwrite(0, tensorflow::DT_FLOAT,
+                                                           plan.geometry.output_shape())
+                       : ctx.allocate_output(0, tensorflow::DT_FLOAT, plan.geometry.output_shape());
     if (output->num_elements() == 0) return absl::OkStatus();
     if (!plan.primitive) {
       if (spec_.average) {
@@ -50,10 +53,11 @@ class OneDnnPoolKernel final : public OpKernel, public onednn::Introspectable {
       return absl::OkStatus();
     }
     return onednn::Guard(ctx.node().name(), [&] {
+      onednn::ScratchMemory scratch(plan.pd);
       plan.primitive->execute(onednn::ThreadStream(),
                               {{DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), input)},
                                {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *output)},
-                               {DNNL_ARG_SCRATCHPAD, onednn::Scratchpad(plan.pd)}});
+                               {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
       onednn::ThreadStream().wait();
     });
   }

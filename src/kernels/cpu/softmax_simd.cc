@@ -25,7 +25,8 @@ class SimdSoftmaxKernel : public OpKernel {
       return ctx.Error(
           absl::StrCat("logits must have >= 1 dimension, got shape ", x.shape().DebugString()));
     }
-    ASSIGN_OR_RETURN(Tensor * y, AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, x.shape()));
+    ASSIGN_OR_RETURN(Tensor * y, AllocateOutput(ctx, 0, tensorflow::DT_FLOAT, x.shape(),
+                                                /*for_overwrite=*/true));
     if (x.num_elements() == 0) return absl::OkStatus();
     const int64_t depth = x.shape().dim(x.shape().rank() - 1);
     const float* in = x.data<float>();

@@ -195,7 +195,8 @@ class TransposeBlockedKernel : public OpKernel {
       ctx.set_output(0, input.Reshaped(plan.out_shape));
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, input.dtype(), plan.out_shape));
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, input.dtype(), plan.out_shape,
+                                                  /*for_overwrite=*/true));
     DispatchElement(input.dtype(), [&](auto element) {
       RunTranspose<decltype(element)>(c, input.raw_data(), out->raw_data(), ctx);
     });

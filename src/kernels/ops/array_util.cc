@@ -54,11 +54,12 @@ absl::StatusOr<TensorShape> MakeShape(const KernelContext& ctx, const std::vecto
   return shape;
 }
 
-absl::StatusOr<Tensor*> AllocateOutput(KernelContext& ctx, int i, DataType dtype,
-                                       TensorShape shape) {
+absl::StatusOr<Tensor*> AllocateOutput(KernelContext& ctx, int i, DataType dtype, TensorShape shape,
+                                       bool for_overwrite) {
   const std::string shape_text = shape.DebugString();
   try {
-    return ctx.allocate_output(i, dtype, std::move(shape));
+    return for_overwrite ? ctx.allocate_output_for_overwrite(i, dtype, std::move(shape))
+                         : ctx.allocate_output(i, dtype, std::move(shape));
   } catch (const std::bad_alloc&) {
     const tensorflow::NodeDef& node = ctx.node();
     return absl::ResourceExhaustedError(absl::StrCat(node.op(), " '", node.name(),

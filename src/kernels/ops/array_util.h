@@ -38,10 +38,11 @@ absl::StatusOr<int> CanonicalAxis(const KernelContext& ctx, int64_t axis, int ra
 // errors naming the node.
 absl::StatusOr<TensorShape> MakeShape(const KernelContext& ctx, const std::vector<int64_t>& dims);
 
-// Allocates output i; an allocation that fails (absurd sizes) is ResourceExhausted naming
-// the node rather than an exception.
-absl::StatusOr<Tensor*> AllocateOutput(KernelContext& ctx, int i, DataType dtype,
-                                       TensorShape shape);
+// Allocates output i, zero-filled unless `for_overwrite` (the kernel writes every element);
+// an allocation that fails (absurd sizes) is ResourceExhausted naming the node rather than
+// an exception.
+absl::StatusOr<Tensor*> AllocateOutput(KernelContext& ctx, int i, DataType dtype, TensorShape shape,
+                                       bool for_overwrite = false);
 
 // Runs fn(begin, end) over blocks covering [0, n) on the context's thread pool (inline when
 // it has none). `cost_per_unit`: rough operations per index, so tiny loops stay inline.

@@ -34,7 +34,9 @@ class RestoreV2Kernel : public OpKernel {
       return ctx.Error(absl::StrCat("tensor_names and shape_and_slices must hold ", n,
                                     " strings, one per dtype"));
     }
-    ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix));
+    BundleReader::Options options;
+    options.map_tensors = true;  // weights stay in the page cache until kernels pack them
+    ASSIGN_OR_RETURN(std::unique_ptr<BundleReader> reader, BundleReader::Open(prefix, options));
     for (int64_t i = 0; i < n; ++i) {
       const std::string& name = names.data<std::string>()[i];
       if (!slices.data<std::string>()[i].empty()) {
