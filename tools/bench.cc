@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "base/status.h"
+#include "kernels/cpu/conv2d_onednn.h"
 #include "runtime/loaded_model.h"
 #include "tools/commands.h"
 #include "tools/run_inputs.h"
@@ -31,6 +32,7 @@ struct BenchFlags {
   std::string input_exprs, input_examples;
   int batch = 1, threads = 1, iterations = 100, warmup = 5, intra_op_threads = 0;
   bool optimize = true;
+  bool conv_winograd = true;
 };
 
 // CPU time of the whole process (every thread) so far, in milliseconds.
@@ -95,6 +97,7 @@ absl::Status Bench(const BenchFlags& flags) {
   }
   options.intra_op_threads = flags.intra_op_threads;
   options.optimize = flags.optimize;
+  SetConvWinogradEnabled(flags.conv_winograd);
   ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model, LoadedModel::Load(flags.dir, options));
   auto sig = model->signatures().find(flags.signature_def);
   if (sig == model->signatures().end()) {
@@ -193,6 +196,8 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--warmup", flags->warmup, "Untimed runs first")->capture_default_str();
   cmd->add_option("--optimize", flags->optimize,
                   "Freeze variables and rewrite the graph at load (false: run it as written)")
+      ->capture_default_str();
+  cmd->add_option("--conv_winograd", flags->conv_winograd, kConvWinogradHelp)
       ->capture_default_str();
   cmd->add_option("--intra_op_threads", flags->intra_op_threads,
                   "Threads for kernels (0: one per core)")

@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "base/logging.h"
 #include "frontend/model_server.h"
+#include "kernels/cpu/conv2d_onednn.h"
 #include "tools/commands.h"
 
 namespace savedserve::tools {
@@ -24,6 +25,7 @@ constexpr char kVersion[] = "0.1.0";
 struct ServeFlags {
   ModelServerOptions server;
   bool version = false;
+  bool conv_winograd = true;
 };
 
 void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
@@ -110,6 +112,7 @@ int RunServe(const ServeFlags& flags) {
     std::cout << "savedserve ModelServer: " << kVersion << " (TensorFlow Serving API)\n";
     return 0;
   }
+  SetConvWinogradEnabled(flags.conv_winograd);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -136,6 +139,8 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
       "serve", "Serve SavedModels over TF Serving's gRPC and REST APIs (tensorflow_model_server)");
   AddServerFlags(cmd, &flags->server);
   cmd->add_flag("--version", flags->version, "Print the version and exit");
+  cmd->add_option("--conv_winograd", flags->conv_winograd, kConvWinogradHelp)
+      ->capture_default_str();
   // Unknown arguments are collected instead of failing inside CLI11, so the error can list
   // the flags that do exist.
   cmd->allow_extras();
