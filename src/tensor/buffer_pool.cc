@@ -1,7 +1,6 @@
 #include "tensor/buffer_pool.h"
 
 #include <cstdlib>
-#include <vector>
 
 namespace savedserve {
 namespace {
@@ -16,17 +15,45 @@ BufferPool& BufferPool::Global() {
   return *pool;
 }
 
-BufferPool::Block BufferPool::Take(size_t bytes) {
-  {
-    absl::MutexLock lock(&mu_);
-    auto it = idle_.lower_bound(bytes);
-    if (it != idle_.end() && it->first / 2 <= bytes) {
-      Block block{it->second, it->first};
+void BufferPool::TakeStale(double seconds, std::vector<void*>* stale) {
+  const Clock::time_point now = Clock::now();
+  if (seconds > 0 && now - last_sweep_ < std::chrono::duration<double>(seconds / 10)) return;
+  last_sweep_ = now;
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    if (now - it->second.since >= std::chrono::duration<double>(seconds)) {
       idle_bytes_ -= it->first;
-      idle_.erase(it);
-      return block;
+      stale->push_back(it->second.data);
+      it = idle_.erase(it);
+    } else {
+      ++it;
     }
   }
+}
+
+void BufferPool::FreeIdleFor(double seconds) {
+  std::vector<void*> stale;
+  {
+    absl::MutexLock lock(&mu_);
+    TakeStale(seconds, &stale);
+  }
+  for (void* data : stale) std::free(data);
+}
+
+BufferPool::Block BufferPool::Take(size_t bytes) {
+  std::vector<void*> stale;
+  Block block;
+  {
+    absl::MutexLock lock(&mu_);
+    TakeStale(idle_seconds_, &stale);
+    auto it = idle_.lower_bound(bytes);
+    if (it != idle_.end() && it->first / 2 <= bytes) {
+      block = Block{it->second.data, it->first};
+      idle_bytes_ -= it->first;
+      idle_.erase(it);
+    }
+  }
+  for (void* data : stale) std::free(data);
+  if (block.data != nullptr) return block;
   const size_t capacity = (bytes + kPage - 1) / kPage * kPage;
   return Block{std::aligned_alloc(kAlignment, capacity), capacity};
 }
@@ -36,13 +63,14 @@ void BufferPool::Give(Block block) {
   std::vector<void*> freed;
   {
     absl::MutexLock lock(&mu_);
-    idle_.emplace(block.capacity, block.data);
+    TakeStale(idle_seconds_, &freed);
+    idle_.emplace(block.capacity, Idle{block.data, Clock::now()});
     idle_bytes_ += block.capacity;
     // Over the limit: free the largest idle blocks (the likeliest leftovers of a big batch).
-    while (idle_bytes_ > kMaxIdleBytes) {
+    while (idle_bytes_ > max_idle_bytes_) {
       auto largest = std::prev(idle_.end());
       idle_bytes_ -= largest->first;
-      freed.push_back(largest->second);
+      freed.push_back(largest->second.data);
       idle_.erase(largest);
     }
   }

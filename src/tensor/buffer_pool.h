@@ -4,13 +4,17 @@
 // calls and, with glibc, the per-thread arenas that keep freed memory for the thread that
 // freed it (a server runs requests on dozens of threads). Idle blocks are reused for any
 // request from half their size up, so a network whose activations shrink layer by layer
-// needs about its peak live memory per request running at once.
+// needs about its peak live memory per request running at once. Blocks idle for
+// kIdleSeconds are freed (so a burst of large batches does not hold memory for good), and
+// so are the largest ones when more than kMaxIdleBytes are idle.
 // Safe for concurrent use.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <vector>
 
 #include "absl/synchronization/mutex.h"
 
@@ -20,9 +24,13 @@ class BufferPool {
  public:
   // Requests below this go to the system allocator (its small-block caches do well).
   static constexpr size_t kMinPooledBytes = 256 << 10;
-  // Idle memory above this is returned to the system.
-  static constexpr size_t kMaxIdleBytes = size_t{512} << 20;
+  // Idle memory above this is returned to the system at once...
+  static constexpr size_t kMaxIdleBytes = size_t{4} << 30;
+  // ...and any block idle for this long, at the next Take or Give.
+  static constexpr double kIdleSeconds = 10;
 
+  explicit BufferPool(size_t max_idle_bytes = kMaxIdleBytes, double idle_seconds = kIdleSeconds)
+      : max_idle_bytes_(max_idle_bytes), idle_seconds_(idle_seconds) {}
   // The process-wide pool, used by tensor buffers of at least kMinPooledBytes.
   static BufferPool& Global();
 
@@ -33,15 +41,28 @@ class BufferPool {
   // A block of at least `bytes`: an idle one of at most twice that, else a new one.
   // Contents are unspecified.
   Block Take(size_t bytes);
-  // Returns a block from Take; it becomes idle (or is freed, past kMaxIdleBytes).
+  // Returns a block from Take; it becomes idle (or is freed, past max_idle_bytes).
   void Give(Block block);
 
   size_t idle_bytes() const;
+  // Frees the blocks idle for at least `seconds` (Take and Give do, with idle_seconds).
+  void FreeIdleFor(double seconds);
 
  private:
+  using Clock = std::chrono::steady_clock;
+  struct Idle {
+    void* data;
+    Clock::time_point since;
+  };
+  // Moves the blocks idle for `seconds` out of the pool, for freeing outside the lock.
+  void TakeStale(double seconds, std::vector<void*>* stale) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  const size_t max_idle_bytes_;
+  const double idle_seconds_;
   mutable absl::Mutex mu_;
-  std::multimap<size_t, void*> idle_ ABSL_GUARDED_BY(mu_);  // capacity -> data
+  std::multimap<size_t, Idle> idle_ ABSL_GUARDED_BY(mu_);  // by capacity
   size_t idle_bytes_ ABSL_GUARDED_BY(mu_) = 0;
+  Clock::time_point last_sweep_ ABSL_GUARDED_BY(mu_) = Clock::now();
 };
 
 }  // namespace savedserve

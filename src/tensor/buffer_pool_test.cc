@@ -28,17 +28,27 @@ TEST(BufferPoolTest, ReusesIdleBlocksFromHalfTheirSizeUp) {
 }
 
 TEST(BufferPoolTest, FreesTheLargestIdleBlocksPastTheLimit) {
-  BufferPool pool;
-  BufferPool::Block a = pool.Take(BufferPool::kMaxIdleBytes / 2);
-  BufferPool::Block b = pool.Take(BufferPool::kMaxIdleBytes / 4);
-  BufferPool::Block c = pool.Take(BufferPool::kMaxIdleBytes / 2 + 4096);
+  constexpr size_t kLimit = 64 << 20;
+  BufferPool pool(kLimit);
+  BufferPool::Block a = pool.Take(kLimit / 2);
+  BufferPool::Block b = pool.Take(kLimit / 4);
+  BufferPool::Block c = pool.Take(kLimit / 2 + 4096);
   pool.Give(a);
   pool.Give(b);
   pool.Give(c);  // over the limit: c, the largest, goes
   EXPECT_EQ(pool.idle_bytes(), a.capacity + b.capacity);
-  BufferPool::Block again = pool.Take(BufferPool::kMaxIdleBytes / 2);
+  BufferPool::Block again = pool.Take(kLimit / 2);
   EXPECT_EQ(again.data, a.data);
   pool.Give(again);
+}
+
+TEST(BufferPoolTest, FreesBlocksIdleTooLong) {
+  BufferPool pool(BufferPool::kMaxIdleBytes, /*idle_seconds=*/3600);
+  pool.Give(pool.Take(1 << 20));
+  pool.FreeIdleFor(3600);  // not that old yet
+  EXPECT_EQ(pool.idle_bytes(), size_t{1} << 20);
+  pool.FreeIdleFor(0);
+  EXPECT_EQ(pool.idle_bytes(), 0u);
 }
 
 TEST(BufferPoolTest, LargeTensorsRecycleTheirMemory) {
