@@ -245,6 +245,7 @@ absl::StatusOr<std::shared_ptr<const Plan>> SavedModelImpl::GetPlan(const PlanSp
   options.functions = functions_.get();
   options.kernel_cache = serving_->kernels.get();
   options.variant = variant_;
+  options.creation_pool = pool_;
   ASSIGN_OR_RETURN(std::unique_ptr<Plan> plan, Plan::Compile(*serving_->graph, spec, options));
   absl::MutexLock lock(&mu_);
   auto [it, inserted] = plans_.emplace(key, std::move(plan));

@@ -1,5 +1,7 @@
 #include "runtime/plan.h"
 
+#include <algorithm>
+#include <atomic>
 #include <deque>
 #include <map>
 
@@ -38,6 +40,7 @@ class PlanBuilder {
     RETURN_IF_ERROR(Needed().status());
     RETURN_IF_ERROR(Order());
     for (int node : order_) RETURN_IF_ERROR(AddStep(node));
+    RETURN_IF_ERROR(CreateDeferredKernels());
     for (const Endpoint& ep : fetch_endpoints_) plan_->fetches_.push_back(SlotOf(ep));
     PlanMemory();
     return std::move(plan_);
@@ -233,15 +236,60 @@ class PlanBuilder {
     step.node = &node;
     for (const Endpoint& in : node.inputs) step.inputs.push_back(SlotOf(in));
     step.num_outputs = static_cast<int>(node.outputs.size());
+    step_of_[n] = static_cast<int>(plan_->steps_.size());
+    if (PacksWeights(node, facts)) {
+      deferred_.push_back({static_cast<int>(plan_->steps_.size()), std::move(facts)});
+      plan_->steps_.push_back(std::move(step));
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(step.kernel, CreateKernel(n, facts));
-    // Kernels read constant inputs at creation (packing weights): what can be read again
-    // cheaply (weights mapped from variables/) leaves memory now.
+    EvictConstants(facts);
+    RETURN_IF_ERROR(RecordConstant(n, step));
+    plan_->steps_.push_back(std::move(step));
+    return absl::OkStatus();
+  }
+
+  // Whether creating the node's kernel may pack weights (slow: creation is deferred and runs
+  // in parallel when there is a pool). Constants and calls are created in order: later
+  // nodes' facts depend on them.
+  bool PacksWeights(const GraphNode& node, const InputFacts& facts) const {
+    if (options_.creation_pool == nullptr || node.is_function_call) return false;
+    if (node.op() == "Const" || node.op() == "Identity") return false;
+    for (const Tensor* constant : facts.constants) {
+      if (constant != nullptr) return true;
+    }
+    return false;
+  }
+
+  // Kernels read constant inputs at creation (packing weights): what can be read again
+  // cheaply (weights mapped from variables/) leaves memory now.
+  static void EvictConstants(const InputFacts& facts) {
     for (const Tensor* constant : facts.constants) {
       if (constant != nullptr && constant->is_initialized()) constant->buffer()->Evict();
     }
-    RETURN_IF_ERROR(RecordConstant(n, step));
-    step_of_[n] = static_cast<int>(plan_->steps_.size());
-    plan_->steps_.push_back(std::move(step));
+  }
+
+  // Creates the deferred kernels on the creation pool's threads, each taking the next one;
+  // the first error in step order wins.
+  absl::Status CreateDeferredKernels() {
+    if (deferred_.empty()) return absl::OkStatus();
+    std::vector<absl::Status> status(deferred_.size());
+    std::atomic<size_t> next{0};
+    const int threads = std::min<int>(options_.creation_pool->num_threads(), deferred_.size());
+    options_.creation_pool->ParallelFor(threads, 1 << 30, [&](int64_t, int64_t) {
+      for (size_t i = next++; i < deferred_.size(); i = next++) {
+        PlanStep& step = plan_->steps_[deferred_[i].step];
+        const int n = static_cast<int>(step.node - graph_.nodes().data());
+        auto kernel = CreateKernel(n, deferred_[i].facts);
+        if (!kernel.ok()) {
+          status[i] = kernel.status();
+          continue;
+        }
+        step.kernel = *std::move(kernel);
+        EvictConstants(deferred_[i].facts);
+      }
+    });
+    for (const absl::Status& s : status) RETURN_IF_ERROR(s);
     return absl::OkStatus();
   }
 
@@ -292,6 +340,11 @@ class PlanBuilder {
   std::vector<int> order_;
   std::map<int, int> step_of_;
   std::map<Key, const Tensor*> constants_;
+  struct Deferred {
+    int step;
+    InputFacts facts;
+  };
+  std::vector<Deferred> deferred_;  // kernels created by CreateDeferredKernels
 };
 
 absl::StatusOr<std::vector<bool>> NeededNodes(const Graph& graph, const PlanSpec& spec) {

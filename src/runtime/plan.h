@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "base/thread_pool.h"
 #include "kernels/function_runtime.h"
 #include "kernels/registry.h"
 #include "runtime/graph.h"
@@ -30,6 +31,9 @@ struct PlanOptions {
   // Kernels shared with other plans on the same graph; nullptr creates private ones.
   KernelCache* kernel_cache = nullptr;
   KernelVariant variant = KernelVariant::kOptimized;
+  // Kernels that may pack weights (those with constant inputs) are created on this pool's
+  // threads, several at once (packing dominates loading); nullptr creates all in order.
+  ThreadPool* creation_pool = nullptr;
 };
 
 // Where a value lives while a plan runs: output `output` of step `producer`, or, for

@@ -164,5 +164,36 @@ TEST(PlanConstantTest, KernelsSeeConstantInputsUnlessFed) {
   EXPECT_EQ(probes_without_constant, 1);
 }
 
+// Kernels with constant inputs are created on the creation pool, several at once; the plan
+// is the same, and the first failure in step order is the one reported.
+TEST(PlanCreationPoolTest, CreatesWeightKernelsInParallel) {
+  OpSignatures ops({}, nullptr);
+  std::string text = ConstNode("w", "weights") + IdentityNode("w_read", "w");
+  std::vector<std::string> targets;
+  for (int i = 0; i < 8; ++i) {
+    targets.push_back("probe" + std::to_string(i));
+    text += "node { name: '" + targets.back() + "' op: 'TestConstProbe' input: 'w_read' }\n";
+  }
+  text +=
+      "node { name: 'bad1' op: 'NoSuchOp' input: 'w_read' }\n"
+      "node { name: 'bad2' op: 'NoSuchOp' input: 'w_read' }\n";
+  auto graph = Graph::FromGraphDef(GraphFromText(text), ops);
+  ASSERT_TRUE(graph.ok());
+  ThreadPool pool(2);
+  PlanOptions options;
+  options.creation_pool = &pool;
+  probes_with_constant = probes_without_constant = 0;
+  auto plan = Plan::Compile(**graph, {{}, {}, targets}, options);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(probes_with_constant, 8);
+  for (const PlanStep& step : (*plan)->steps())
+    EXPECT_NE(step.kernel, nullptr) << step.node->name();
+  targets.push_back("bad2");
+  targets.push_back("bad1");
+  auto failed = Plan::Compile(**graph, {{}, {}, targets}, options);
+  EXPECT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().message().find("bad1"), std::string::npos) << failed.status();
+}
+
 }  // namespace
 }  // namespace savedserve
