@@ -9,6 +9,7 @@
 #include "base/status.h"
 #include "runtime/freeze_variables.h"
 #include "runtime/graph_rewrites.h"
+#include "runtime/inline_functions.h"
 #include "runtime/saved_model_impl.h"
 #include "runtime/tensor_names.h"
 
@@ -74,6 +75,7 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl>> SavedModelImpl::Create(SavedMode
   RETURN_IF_ERROR(model->RunInitOp());
   {
     absl::MutexLock lock(&model->compile_mu_);
+    RETURN_IF_ERROR(model->InlineCalls());
     if (model->optimize_) model->frozen_ = model->FreezableVariables();
     ASSIGN_OR_RETURN(model->serving_, model->BuildServingGraph());
   }
@@ -162,19 +164,32 @@ absl::Status SavedModelImpl::RunOnImportedGraph(const PlanSpec& spec,
   return RunPlan(*plan, std::move(feeds), context).status();
 }
 
+absl::Status SavedModelImpl::InlineCalls() {
+  if (!optimize_) return absl::OkStatus();
+  std::vector<tensorflow::NodeDef> nodes;
+  nodes.reserve(graph_->nodes().size());
+  for (const GraphNode& node : graph_->nodes()) nodes.push_back(node.def);
+  const int inlined = InlineFunctionCalls(*ops_, &nodes);
+  if (inlined == 0) return absl::OkStatus();
+  SS_LOG(INFO) << "serving graph: " << inlined << " function calls inlined";
+  ASSIGN_OR_RETURN(inlined_, Graph::Create(std::move(nodes), *ops_));
+  return absl::OkStatus();
+}
+
 std::set<std::string> SavedModelImpl::FreezableVariables() const {
-  std::vector<bool> served(graph_->nodes().size(), false);
+  const Graph& base = base_graph();
+  std::vector<bool> served(base.nodes().size(), false);
   for (const auto& [key, signature] : signatures_) {
     PlanSpec spec;
     for (const auto& [alias, info] : signature.inputs()) spec.feeds.push_back(info.name());
     for (const auto& [alias, info] : signature.outputs()) spec.fetches.push_back(info.name());
-    auto needed = NeededNodes(*graph_, spec);
+    auto needed = NeededNodes(base, spec);
     if (!needed.ok()) continue;  // CompileSignatures reports it
     for (size_t n = 0; n < served.size(); ++n) served[n] = served[n] || (*needed)[n];
   }
-  const std::set<std::string> modified = ModifiedVariables(*graph_, *ops_, served);
+  const std::set<std::string> modified = ModifiedVariables(base, *ops_, served);
   std::set<std::string> frozen;
-  for (const GraphNode& node : graph_->nodes()) {
+  for (const GraphNode& node : base.nodes()) {
     VariableId id;
     if (!GetVariableId(node, &id) || modified.contains(id.Key())) continue;
     std::shared_ptr<Variable> variable = resources_->Lookup(id.container, id.name);
@@ -185,16 +200,17 @@ std::set<std::string> SavedModelImpl::FreezableVariables() const {
 
 absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::BuildServingGraph()
     const {
+  const Graph& base = base_graph();
   std::vector<tensorflow::NodeDef> nodes;
-  nodes.reserve(graph_->nodes().size());
-  for (const GraphNode& node : graph_->nodes()) nodes.push_back(node.def);
+  nodes.reserve(base.nodes().size());
+  for (const GraphNode& node : base.nodes()) nodes.push_back(node.def);
   std::map<std::string, Tensor> values;
-  for (const VariableRead& read : VariableReads(*graph_)) {
+  for (const VariableRead& read : VariableReads(base)) {
     if (!frozen_.contains(read.variable.Key())) continue;
     std::shared_ptr<Variable> variable =
         resources_->Lookup(read.variable.container, read.variable.name);
     auto value = variable == nullptr ? absl::NotFoundError("") : variable->Read();
-    if (value.ok()) values[graph_->node(read.node).name()] = *std::move(value);
+    if (value.ok()) values[base.node(read.node).name()] = *std::move(value);
   }
   FreezeReads(values, &nodes);
   if (optimize_) {
@@ -210,10 +226,10 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::Bu
 
 absl::Status SavedModelImpl::ThawVariablesModifiedBy(const PlanSpec& spec) const {
   if (frozen_.empty()) return absl::OkStatus();
-  auto needed = NeededNodes(*graph_, spec);
+  auto needed = NeededNodes(base_graph(), spec);
   if (!needed.ok()) return absl::OkStatus();  // compiling reports it
   std::vector<std::string> thawed;
-  for (const std::string& key : ModifiedVariables(*graph_, *ops_, *needed)) {
+  for (const std::string& key : ModifiedVariables(base_graph(), *ops_, *needed)) {
     if (frozen_.erase(key) > 0) thawed.push_back(key);
   }
   if (thawed.empty()) return absl::OkStatus();

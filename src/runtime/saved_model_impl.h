@@ -4,8 +4,9 @@
 // (cached per feeds/fetches/targets).
 //
 // Two graphs: the graph as imported restores the variables and runs the init op; requests
-// run on the serving graph, made after that from the imported one by freezing the variables
-// no signature modifies into constants and by the load-time rewrites (graph_rewrites.h). A
+// run on the serving graph, made after that from the imported one by inlining function
+// calls (inline_functions.h), freezing the variables no signature modifies into constants
+// and the load-time rewrites (graph_rewrites.h). A
 // Run that would modify a frozen variable thaws it first: the serving graph is rebuilt
 // without freezing it and every cached plan is dropped.
 // Safe for concurrent use after Create returns.
@@ -61,6 +62,11 @@ class SavedModelImpl : public LoadedModel {
   absl::Status CompileSignatures();
   absl::Status Restore();
   absl::Status RunInitOp();
+  // Inlines function calls into inlined_ (when optimizing and there are any).
+  absl::Status InlineCalls();
+  // The graph freezing and thawing analyze and the serving graph is made from: the imported
+  // one with function calls inlined.
+  const Graph& base_graph() const { return inlined_ != nullptr ? *inlined_ : *graph_; }
   // Runs a load-time plan (restore, init op) on the imported graph.
   absl::Status RunOnImportedGraph(const PlanSpec& spec, std::vector<Value> feeds) const;
   // The variables to freeze: initialized, and modified by no signature.
@@ -85,7 +91,8 @@ class SavedModelImpl : public LoadedModel {
   SavedModelContents contents_;
   std::map<std::string, tensorflow::SignatureDef> signatures_;
   std::unique_ptr<OpSignatures> ops_;
-  std::unique_ptr<Graph> graph_;  // as imported
+  std::unique_ptr<Graph> graph_;    // as imported
+  std::unique_ptr<Graph> inlined_;  // graph_ with calls inlined; null when there were none
   std::unique_ptr<FunctionLibrary> functions_;
   std::unique_ptr<ResourceManager> resources_;
   std::unique_ptr<ThreadPool> own_pool_;
