@@ -28,28 +28,19 @@ int UseThreads(const ThreadPool* pool, double work) {
   return threads;
 }
 
-namespace {
-
-size_t RoundUp(size_t bytes) { return (bytes + 4095) & ~size_t{4095}; }
-
-}  // namespace
-
 ScratchMemory::ScratchMemory(const dnnl::primitive_desc_base& pd,
                              std::initializer_list<size_t> extra_bytes) {
+  // One buffer each: the pool can then serve a later, smaller request from any of them.
   const dnnl::memory::desc desc = pd.scratchpad_desc();
-  size_t total = RoundUp(desc.get_size());
-  for (size_t bytes : extra_bytes) total += RoundUp(bytes);
-  if (total == 0) {
-    scratchpad_ = dnnl::memory(desc, CpuEngine(), nullptr);
-    return;
+  void* scratchpad = nullptr;
+  if (desc.get_size() > 0) {
+    buffers_.push_back(AllocateBufferForOverwrite(desc.get_size()));
+    scratchpad = buffers_.back()->data();
   }
-  buffer_ = AllocateBufferForOverwrite(total);  // large ones come from the BufferPool
-  char* next = static_cast<char*>(buffer_->data());
-  scratchpad_ = dnnl::memory(desc, CpuEngine(), desc.get_size() > 0 ? next : nullptr);
-  next += RoundUp(desc.get_size());
+  scratchpad_ = dnnl::memory(desc, CpuEngine(), scratchpad);
   for (size_t bytes : extra_bytes) {
-    extra_.push_back(next);
-    next += RoundUp(bytes);
+    buffers_.push_back(AllocateBufferForOverwrite(std::max<size_t>(bytes, 1)));
+    extra_.push_back(buffers_.back()->data());
   }
 }
 

@@ -57,8 +57,8 @@ constexpr double kWorkPerThread = 20e6;
 int UseThreads(const ThreadPool* pool, double work);
 
 // Scratch memory for one primitive execution: `pd`'s scratchpad plus `extra` buffers (for
-// activations a kernel reorders into a blocked layout), carved from one buffer that comes
-// from, and goes back to, the BufferPool. So scratch memory grows with the number of
+// activations a kernel reorders into a blocked layout), held for the call; large ones come
+// from, and go back to, the BufferPool. So scratch memory grows with the number of
 // executions running at once, not with the number of threads that ever ran one (a server
 // calls kernels from dozens). One thread at a time.
 class ScratchMemory {
@@ -73,7 +73,7 @@ class ScratchMemory {
   void* extra(int i) const { return extra_[i]; }
 
  private:
-  std::shared_ptr<TensorBuffer> buffer_;
+  std::vector<std::shared_ptr<TensorBuffer>> buffers_;
   dnnl::memory scratchpad_;
   std::vector<void*> extra_;
 };
