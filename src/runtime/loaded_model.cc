@@ -7,6 +7,8 @@
 #include "absl/strings/str_join.h"
 #include "base/logging.h"
 #include "base/status.h"
+#include "kernels/cpu/conv2d_onednn.h"
+#include "runtime/blocked_layout.h"
 #include "runtime/freeze_variables.h"
 #include "runtime/graph_rewrites.h"
 #include "runtime/inline_functions.h"
@@ -215,8 +217,11 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::Bu
   FreezeReads(values, &nodes);
   if (optimize_) {
     const std::string rewrites = RewriteForServing(signature_fetch_nodes_, &nodes);
+    const int blocked = variant_ == KernelVariant::kOptimized && PreferBlockedActivations()
+                            ? KeepActivationsBlocked(&nodes)
+                            : 0;
     SS_LOG(INFO) << "serving graph: " << frozen_.size() << " variables frozen (" << values.size()
-                 << " reads), " << rewrites;
+                 << " reads), " << rewrites << ", " << blocked << " nodes kept in blocked layout";
   }
   auto serving = std::make_unique<ServingGraph>();
   ASSIGN_OR_RETURN(serving->graph, Graph::Create(std::move(nodes), *ops_, values));

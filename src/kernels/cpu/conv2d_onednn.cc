@@ -2,10 +2,12 @@
 // _FusedDepthwiseConv2dNative (registrations of the depthwise ops are in
 // depthwise_conv2d_onednn.cc).
 //
-// Layouts: activations stay plain NHWC at the kernel boundary (every other kernel expects
-// it); on this AVX-512 machine oneDNN's brgemm convolution runs NHWC directly and measured
-// faster than blocked activations plus the reorders they need. Weights are created with
-// format `any` and reordered once into the layout the primitive wants: a plain-layout filter
+// Layouts: activations are plain NHWC at the kernel boundary (every other kernel expects
+// it), on which oneDNN's brgemm convolution runs directly, and Winograd through reorders;
+// or, with _layout = nChw16c (the serving graph's blocked runs, runtime/blocked_layout.h),
+// blocked tensors, which Winograd and the AVX-512 JIT convolutions run natively (measured
+// faster than brgemm on NHWC for SSD300's layers, with no reorder per layer). Weights are created
+// with format `any` and reordered once into the layout the primitive wants: a plain-layout filter
 // would make oneDNN fall back to a reference implementation about 1000x slower.
 // A constant filter is packed at creation (with an inference batch norm folded in: the
 // per-channel scale goes into the weights and the shift becomes the bias); a non-constant
@@ -25,6 +27,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
 #include "kernels/cpu/onednn_util.h"
+#include "kernels/ops/blocked_layout.h"
 #include "kernels/ops/conv2d.h"
 #include "kernels/registry.h"
 
@@ -56,13 +59,16 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
   absl::Status Compute(KernelContext& ctx) const override;
 
   int64_t Flops(const std::vector<TensorShape>& shapes) const override {
-    return shapes.size() < 2 ? 0 : spec_.Flops(shapes[0], shapes[1]);
+    if (shapes.size() < 2) return 0;
+    auto input = LogicalShape(shapes[0], blocked_layout_);
+    return input.ok() ? spec_.Flops(*input, shapes[1]) : 0;
   }
 
   absl::StatusOr<std::string> Implementation(const std::vector<TensorShape>& inputs,
                                              int threads) const override {
     if (inputs.size() < 2) return absl::InvalidArgumentError("need input and filter shapes");
-    ASSIGN_OR_RETURN(auto plan, GetPlan(inputs[0], inputs[1], threads));
+    ASSIGN_OR_RETURN(TensorShape input, LogicalShape(inputs[0], blocked_layout_));
+    ASSIGN_OR_RETURN(auto plan, GetPlan(input, inputs[1], threads));
     return plan->reference ? std::string("savedserve reference") : plan->impl;
   }
 
@@ -75,13 +81,20 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
     std::optional<dnnl::convolution_forward> primitive;
     const void* packed_weights = nullptr;  // constant filter in pd.weights_desc()
     std::string impl;
-    // Winograd runs on blocked activations: reorder NHWC in and out around the primitive.
+    // Winograd runs on blocked activations: reorder NHWC in and out around the primitive
+    // (unless the kernel's own tensors are blocked).
     bool blocked = false;
     std::optional<dnnl::reorder> src_reorder;
     std::optional<dnnl::reorder> dst_reorder;
   };
 
-  explicit OneDnnConvKernel(ConvSpec spec) : spec_(std::move(spec)) {}
+  OneDnnConvKernel(ConvSpec spec, bool blocked_layout)
+      : spec_(std::move(spec)), blocked_layout_(blocked_layout) {}
+
+  // Activations as the kernel's tensors hold them.
+  memory::desc ActivationDesc(const memory::dims& nchw_dims) const {
+    return memory::desc(nchw_dims, kF32, blocked_layout_ ? Tag::nChw16c : Tag::nhwc);
+  }
 
   // For UseThreads: depthwise convolutions are memory-bound, so weigh their flops up.
   double Work(const TensorShape& input, const TensorShape& filter) const {
@@ -115,8 +128,13 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
   }
   absl::Status RunReference(KernelContext& ctx, const Tensor& input, const Plan& plan,
                             Tensor* output) const;
+  // RunReference for blocked tensors: through NHWC copies.
+  absl::Status RunReferenceBlocked(KernelContext& ctx, const Tensor& input, const Plan& plan,
+                                   Tensor* output) const;
 
   const ConvSpec spec_;
+  // Input and output are blocked [N, C/16, H, W, 16] (attribute _layout, ops/blocked_layout.h).
+  const bool blocked_layout_;
   // When the fused tail runs inside the primitive (always, except a batch norm whose
   // arguments are not constants: then it runs as a loop after the primitive).
   bool tail_in_primitive_ = true;
@@ -129,7 +147,11 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
 absl::StatusOr<std::unique_ptr<OpKernel>> OneDnnConvKernel::Create(const KernelConstruction& c,
                                                                    bool depthwise) {
   ASSIGN_OR_RETURN(ConvSpec spec, ConvSpec::Parse(c, depthwise));
-  std::unique_ptr<OneDnnConvKernel> k(new OneDnnConvKernel(std::move(spec)));
+  ASSIGN_OR_RETURN(bool blocked_layout, IsBlockedLayout(c));
+  if (blocked_layout && (depthwise || (spec.fused && spec.fused_ops.residual_add))) {
+    return c.Error("blocked layout is for plain and bias/batch-norm fused convolutions only");
+  }
+  std::unique_ptr<OneDnnConvKernel> k(new OneDnnConvKernel(std::move(spec), blocked_layout));
   const FusedOps& ops = k->spec_.fused_ops;
   auto all_constant = [&](int first, int count) {
     for (int i = first; i < first + count; ++i) {
@@ -140,6 +162,9 @@ absl::StatusOr<std::unique_ptr<OpKernel>> OneDnnConvKernel::Create(const KernelC
   const Tensor* filter = c.constant_input(1);
   const bool batch_norm = k->spec_.fused && ops.affine == FusedOps::Affine::kBatchNorm;
   if (batch_norm) k->tail_in_primitive_ = filter != nullptr && all_constant(2, 4);
+  if (blocked_layout && !k->tail_in_primitive_) {
+    return c.Error("blocked layout needs a constant filter and batch-norm arguments");
+  }
   if (filter != nullptr) {
     if (filter->dtype() != tensorflow::DT_FLOAT || filter->shape().rank() != 4) {
       return c.Error(
@@ -169,10 +194,12 @@ absl::StatusOr<std::unique_ptr<OpKernel>> OneDnnConvKernel::Create(const KernelC
     k->weights_ = std::make_unique<onednn::PackedWeights>(
         weights, PlainFilterDesc(filter->shape(), depthwise));
     // Pack now when the input's spatial shape is known, so the first request does not.
-    const PartialShape& in = c.input_shape(0);
-    if (in.rank() == 4 && in.dims()[1] > 0 && in.dims()[2] > 0 && in.dims()[3] > 0) {
-      TensorShape probe(
-          {std::max<int64_t>(in.dims()[0], 1), in.dims()[1], in.dims()[2], in.dims()[3]});
+    std::vector<int64_t> in = c.input_shape(0).dims();
+    if (blocked_layout && in.size() == 5) {  // [N, C/16, H, W, 16] -> NHWC
+      in = {in[0], in[2], in[3], in[1] < 0 ? -1 : in[1] * kChannelBlock};
+    }
+    if (in.size() == 4 && in[1] > 0 && in[2] > 0 && in[3] > 0) {
+      TensorShape probe({std::max<int64_t>(in[0], 1), in[1], in[2], in[3]});
       const int threads = onednn::UseThreads(nullptr, k->Work(probe, filter->shape()));
       (void)k->GetPlan(probe, filter->shape(), threads);
     }
@@ -189,9 +216,15 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
     plan->reference = true;
     return std::shared_ptr<const Plan>(std::move(plan));
   }
-  memory::desc src({g.batch, g.in_c, g.in_h, g.in_w}, kF32, Tag::nhwc);
-  memory::desc dst({g.batch, g.out_c, g.out_h, g.out_w}, kF32, Tag::nhwc);
+  if (blocked_layout_ && (g.in_c % kChannelBlock != 0 || g.out_c % kChannelBlock != 0)) {
+    return absl::InvalidArgumentError("blocked layout needs channels in multiples of 16");
+  }
+  const memory::desc src = ActivationDesc({g.batch, g.in_c, g.in_h, g.in_w});
+  const memory::desc dst = ActivationDesc({g.batch, g.out_c, g.out_h, g.out_w});
   auto create = [&](bool winograd) {
+    // Winograd picks its own (blocked) activation layout, reordered to at the boundary,
+    // unless the tensors already are blocked.
+    const bool reorder = winograd && !blocked_layout_;
     memory::desc bias = has_bias() ? memory::desc({g.out_c}, kF32, Tag::x) : memory::desc();
     dnnl::post_ops post_ops;
     if (spec_.fused && tail_in_primitive_) {
@@ -203,16 +236,16 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
     dnnl::convolution_forward::desc desc(
         dnnl::prop_kind::forward_inference,
         winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct,
-        winograd ? any(src) : src, AnyFilterDesc(filter, spec_.depthwise), bias,
-        winograd ? any(dst) : dst, {g.stride_h, g.stride_w}, {g.dilation_h - 1, g.dilation_w - 1},
+        reorder ? any(src) : src, AnyFilterDesc(filter, spec_.depthwise), bias,
+        reorder ? any(dst) : dst, {g.stride_h, g.stride_w}, {g.dilation_h - 1, g.dilation_w - 1},
         {g.pad_top, g.pad_left},
         {std::max<int64_t>(g.pad_bottom, 0), std::max<int64_t>(g.pad_right, 0)});
     plan->pd = dnnl::convolution_forward::primitive_desc(desc, onednn::MakeAttr(post_ops),
                                                          onednn::CpuEngine());
     plan->primitive.emplace(plan->pd);
     plan->impl = plan->pd.impl_info_str();
-    plan->blocked = winograd;
-    if (winograd) {
+    plan->blocked = reorder;
+    if (reorder) {
       plan->src_reorder.emplace(dnnl::reorder::primitive_desc(
           onednn::CpuEngine(), src, onednn::CpuEngine(), plan->pd.src_desc()));
       plan->dst_reorder.emplace(dnnl::reorder::primitive_desc(
@@ -248,6 +281,17 @@ absl::Status OneDnnConvKernel::RunReference(KernelContext& ctx, const Tensor& in
   return RunFusedEpilogue(ctx, spec_.fused_ops, 2, output, ctx.thread_pool());
 }
 
+absl::Status OneDnnConvKernel::RunReferenceBlocked(KernelContext& ctx, const Tensor& input,
+                                                   const Plan& plan, Tensor* output) const {
+  if (output->num_elements() == 0) return absl::OkStatus();
+  ASSIGN_OR_RETURN(TensorShape nhwc, NhwcShape(input.shape()));
+  Tensor nhwc_input = Tensor::ForOverwrite(tensorflow::DT_FLOAT, nhwc);
+  RETURN_IF_ERROR(onednn::ReorderActivations(input, /*to_blocked=*/false, &nhwc_input));
+  Tensor nhwc_output = Tensor::ForOverwrite(tensorflow::DT_FLOAT, plan.geometry.output_shape());
+  RETURN_IF_ERROR(RunReference(ctx, nhwc_input, plan, &nhwc_output));
+  return onednn::ReorderActivations(nhwc_output, /*to_blocked=*/true, output);
+}
+
 absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
   ASSIGN_OR_RETURN(Tensor input, ctx.input(0));
   if (input.dtype() != tensorflow::DT_FLOAT) return ctx.Error("input must be float32");
@@ -257,16 +301,19 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
     if (filter.dtype() != tensorflow::DT_FLOAT) return ctx.Error("filter must be float32");
   }
   const TensorShape& filter_shape = filter_shape_ ? *filter_shape_ : filter.shape();
-  const int threads = onednn::UseThreads(ctx.thread_pool(), Work(input.shape(), filter_shape));
-  auto plan_or = GetPlan(input.shape(), filter_shape, threads);
+  absl::StatusOr<TensorShape> logical = LogicalShape(input.shape(), blocked_layout_);
+  if (!logical.ok()) return ctx.Error(logical.status().message());
+  const int threads = onednn::UseThreads(ctx.thread_pool(), Work(*logical, filter_shape));
+  auto plan_or = GetPlan(*logical, filter_shape, threads);
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
   const WindowGeometry& g = plan.geometry;
-  if (plan.reference) {  // accumulates into a zeroed output
-    return RunReference(ctx, input, plan,
-                        ctx.allocate_output(0, tensorflow::DT_FLOAT, g.output_shape()));
+  Tensor* output = ctx.allocate_output_for_overwrite(
+      0, tensorflow::DT_FLOAT, blocked_layout_ ? BlockedShape(g.output_shape()) : g.output_shape());
+  if (plan.reference) {
+    return blocked_layout_ ? RunReferenceBlocked(ctx, input, plan, output)
+                           : RunReference(ctx, input, plan, output);
   }
-  Tensor* output = ctx.allocate_output_for_overwrite(0, tensorflow::DT_FLOAT, g.output_shape());
 
   std::shared_ptr<TensorBuffer> per_call_weights;
   const void* weights = plan.packed_weights;
@@ -337,6 +384,8 @@ std::atomic<bool> winograd_enabled{true};
 
 void SetConvWinogradEnabled(bool enabled) { winograd_enabled.store(enabled); }
 bool ConvWinogradEnabled() { return winograd_enabled.load(); }
+
+bool PreferBlockedActivations() { return __builtin_cpu_supports("avx512f"); }
 
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelConstruction& c,
                                                                  bool depthwise) {

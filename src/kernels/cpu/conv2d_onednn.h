@@ -22,4 +22,9 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 void SetConvWinogradEnabled(bool enabled);
 bool ConvWinogradEnabled();
 
+// Whether this CPU's oneDNN convolutions and pools run blocked nChw16c activations
+// (ops/blocked_layout.h) natively: AVX-512. The serving graph then keeps runs of them
+// blocked (runtime/blocked_layout.h).
+bool PreferBlockedActivations();
+
 }  // namespace savedserve

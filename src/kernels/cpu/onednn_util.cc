@@ -106,6 +106,22 @@ absl::Status Guard(absl::string_view what, const std::function<void()>& fn) {
   return absl::OkStatus();
 }
 
+absl::Status ReorderActivations(const Tensor& in, bool to_blocked, Tensor* out) {
+  const TensorShape& nhwc = to_blocked ? in.shape() : out->shape();
+  if (nhwc.num_elements() == 0) return absl::OkStatus();
+  const dnnl::memory::dims dims = {nhwc.dim(0), nhwc.dim(3), nhwc.dim(1), nhwc.dim(2)};
+  const dnnl::memory::desc plain(dims, dnnl::memory::data_type::f32,
+                                 dnnl::memory::format_tag::nhwc);
+  const dnnl::memory::desc blocked(dims, dnnl::memory::data_type::f32,
+                                   dnnl::memory::format_tag::nChw16c);
+  return Guard("reordering activations", [&] {
+    dnnl::memory src = Wrap(to_blocked ? plain : blocked, in);
+    dnnl::memory dst = Wrap(to_blocked ? blocked : plain, *out);
+    dnnl::reorder(src, dst).execute(ThreadStream(), src, dst);
+    ThreadStream().wait();
+  });
+}
+
 absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& from,
                                                       const void* data,
                                                       const dnnl::memory::desc& to) {

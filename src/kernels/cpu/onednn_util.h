@@ -116,6 +116,10 @@ class PackedWeights {
   std::vector<Packed> packed_ ABSL_GUARDED_BY(mu_);
 };
 
+// Copies an NHWC float tensor into a blocked one [N, C/16, H, W, 16] (to_blocked), or
+// back; `out` must already have the target shape (see ops/blocked_layout.h).
+absl::Status ReorderActivations(const Tensor& in, bool to_blocked, Tensor* out);
+
 // Reorders `data` in layout `from` into a new buffer in layout `to` (per-call packing of
 // non-constant weights).
 absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& from,
