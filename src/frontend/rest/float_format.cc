@@ -177,15 +177,17 @@ size_t WriteGeneral(const Decimal& decimal, int digits, bool negative, char* buf
   return p - buf;
 }
 
-// The <charconv> path: %.6g when it reads back, else %.9g; ".0" after whole numbers.
-size_t FormatWithCharconv(float value, char* buf) {
+// The <charconv> path: %.6g when it reads back, else max_digits10 (%.9g for float, %.17g for
+// double); ".0" after whole numbers.
+template <typename T>
+size_t FormatWithCharconv(T value, char* buf) {
   char* const end = buf + kJsonFloatBufferSize - 2;  // room for ".0"
   char* last = std::to_chars(buf, end, value, std::chars_format::general, 6).ptr;
-  float parsed;
+  T parsed;
   const auto [ptr, ec] = std::from_chars(buf, last, parsed);
   if (ec != std::errc() || ptr != last || parsed != value) {
     last = std::to_chars(buf, end, value, std::chars_format::general,
-                         std::numeric_limits<float>::max_digits10)
+                         std::numeric_limits<T>::max_digits10)
                .ptr;
   }
   if (std::find_if(buf, last, [](char c) { return c == '.' || c == 'e'; }) == last) {
@@ -242,6 +244,12 @@ size_t FormatJsonFloat(float value, char* buf) {
     return FormatWithCharconv(value, buf);  // no float above it for ReadsBackAs
   }
   return FormatPositive(magnitude, negative, buf);
+}
+
+size_t FormatJsonDouble(double value, char* buf) {
+  if (std::isnan(value)) return CopyText("NaN", buf);
+  if (std::isinf(value)) return CopyText(value < 0 ? "-Infinity" : "Infinity", buf);
+  return FormatWithCharconv(value, buf);
 }
 
 }  // namespace savedserve

@@ -17,4 +17,7 @@ inline constexpr size_t kJsonFloatBufferSize = 48;
 // NaN and infinities come out as NaN / Infinity / -Infinity (TF Serving's spelling).
 size_t FormatJsonFloat(float value, char* buf);
 
+// The same rule for a double (%.6g when it reads back, else %.17g), through <charconv>.
+size_t FormatJsonDouble(double value, char* buf);
+
 }  // namespace savedserve

@@ -1,10 +1,7 @@
 #include "frontend/rest/json_util.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
-#include <limits>
-#include <type_traits>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -71,47 +68,6 @@ class DepthLimitedHandler {
   bool too_deep_ = false;
 };
 
-// Writes `value` as TF Serving does into `buf` (at least kDecimalBufferSize bytes) and
-// returns the length. <charconv> gives printf's %g digits without printf's cost.
-constexpr size_t kDecimalBufferSize = 48;
-template <typename T>
-size_t FormatDecimalTo(T value, char* buf) {
-  auto copy = [buf](absl::string_view text) {
-    text.copy(buf, text.size());
-    return text.size();
-  };
-  if (std::isnan(value)) return copy("NaN");
-  if (std::isinf(value)) return copy(std::signbit(value) ? "-Infinity" : "Infinity");
-  char* const end = buf + kDecimalBufferSize - 2;  // room for ".0"
-  // Six significant digits first (%g, as absl::StrCat prints), so that a float 0.2 prints as
-  // 0.2 and not as the double nearest to it; max_digits10 when that does not round-trip.
-  char* last = std::to_chars(buf, end, value, std::chars_format::general, 6).ptr;
-  T parsed;
-  const auto [ptr, ec] = std::from_chars(buf, last, parsed);
-  if (ec != std::errc() || ptr != last || parsed != value) {
-    last = std::to_chars(buf, end, value, std::chars_format::general,
-                         std::numeric_limits<T>::max_digits10)
-               .ptr;
-  }
-  // Whole numbers get ".0" so clients see a float, not an int (9e+06 already reads as one).
-  if (std::find_if(buf, last, [](char c) { return c == '.' || c == 'e'; }) == last) {
-    *last++ = '.';
-    *last++ = '0';
-  }
-  return last - buf;
-}
-
-template <typename T>
-std::string FormatDecimal(T value) {
-  char buf[kDecimalBufferSize];
-  return std::string(buf, FormatDecimalTo(value, buf));
-}
-
-template <typename T>
-bool WriteDecimal(JsonWriter* writer, T value) {
-  char buf[kDecimalBufferSize];
-  return writer->RawValue(buf, FormatDecimalTo(value, buf), rapidjson::kNumberType);
-}
 
 // Valid UTF-8 (RFC 3629: no overlongs, surrogates or values past U+10FFFF) with no control
 // characters other than tab/newline/return: safe to send as a JSON string.
@@ -341,13 +297,19 @@ std::string FormatFloat(float value) {
   char buf[kJsonFloatBufferSize];
   return std::string(buf, FormatJsonFloat(value, buf));
 }
-std::string FormatDouble(double value) { return FormatDecimal(value); }
+std::string FormatDouble(double value) {
+  char buf[kJsonFloatBufferSize];
+  return std::string(buf, FormatJsonDouble(value, buf));
+}
 
 bool WriteFloat(JsonWriter* writer, float value) {
   char buf[kJsonFloatBufferSize];
   return writer->RawValue(buf, FormatJsonFloat(value, buf), rapidjson::kNumberType);
 }
-bool WriteDouble(JsonWriter* writer, double value) { return WriteDecimal(writer, value); }
+bool WriteDouble(JsonWriter* writer, double value) {
+  char buf[kJsonFloatBufferSize];
+  return writer->RawValue(buf, FormatJsonDouble(value, buf), rapidjson::kNumberType);
+}
 
 bool IsBase64Object(const rapidjson::Value& value) {
   if (!value.IsObject() || value.MemberCount() != 1) return false;
