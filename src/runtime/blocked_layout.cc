@@ -31,16 +31,6 @@ std::optional<PartialShape> BlockableShape(const NodeDef& node, int index) {
   return shape;
 }
 
-// Whether the fused tail is one the blocked kernel runs inside the primitive.
-bool BlockableTail(const NodeDef& node) {
-  if (node.op() != "_FusedConv2D") return true;
-  auto it = node.attr().find("fused_ops");
-  if (it == node.attr().end()) return false;
-  const auto& ops = it->second.list().s();
-  return !ops.empty() && ops[0] == "BiasAdd" && ops.size() <= 2 &&
-         (ops.size() == 1 || ops[1] != "Add");
-}
-
 class BlockedLayoutPass {
  public:
   explicit BlockedLayoutPass(std::vector<NodeDef>* nodes) : nodes_(*nodes) {
@@ -155,6 +145,15 @@ class BlockedLayoutPass {
 };
 
 }  // namespace
+
+bool BlockableTail(const NodeDef& node) {
+  if (node.op() != "_FusedConv2D") return true;
+  auto it = node.attr().find("fused_ops");
+  if (it == node.attr().end()) return false;
+  const auto& ops = it->second.list().s();
+  return !ops.empty() && ops[0] == "BiasAdd" && ops.size() <= 2 &&
+         (ops.size() == 1 || ops[1] != "Add");
+}
 
 int KeepActivationsBlocked(std::vector<NodeDef>* nodes) { return BlockedLayoutPass(nodes).Run(); }
 

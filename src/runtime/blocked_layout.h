@@ -19,6 +19,10 @@
 
 namespace savedserve {
 
+// Whether a convolution's fused tail is one the blocked kernel runs inside the primitive:
+// none (not a _FusedConv2D), or a BiasAdd with an optional activation.
+bool BlockableTail(const tensorflow::NodeDef& node);
+
 // Returns how many nodes now run blocked.
 int KeepActivationsBlocked(std::vector<tensorflow::NodeDef>* nodes);
 

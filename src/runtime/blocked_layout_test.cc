@@ -9,14 +9,6 @@
 namespace savedserve {
 namespace {
 
-const tensorflow::NodeDef* Find(const std::vector<tensorflow::NodeDef>& nodes,
-                                const std::string& name) {
-  for (const auto& node : nodes) {
-    if (node.name() == name) return &node;
-  }
-  return nullptr;
-}
-
 // x (16 channels) -> relu1 = conv+bias+relu (32) -> pool -> conv2 (32) = y; square reads
 // relu1 in NHWC; narrow = conv (8 channels, not blockable) of x.
 class BlockedLayoutTest : public ::testing::Test {
@@ -52,21 +44,21 @@ TEST_F(BlockedLayoutTest, KeepsRunsBlockedAndConvertsAtTheEdges) {
   RewriteForServing({"conv2", "square", "narrow"}, &nodes);
   // The fused relu1, the pool and conv2 (and the unfused conv1, left for other readers).
   EXPECT_EQ(KeepActivationsBlocked(&nodes), 4);
-  const tensorflow::NodeDef* relu1 = Find(nodes, "relu1/_nChw16c");
+  const tensorflow::NodeDef* relu1 = testing::FindNode(nodes, "relu1/_nChw16c");
   ASSERT_NE(relu1, nullptr);
   EXPECT_EQ(relu1->op(), "_FusedConv2D");
   EXPECT_EQ(relu1->attr().at(kLayoutAttr).s(), kBlockedLayout);
   EXPECT_EQ(relu1->input(0), "x/_to_nChw16c");
   EXPECT_EQ(relu1->attr().at("_output_shapes").list().shape(0).dim_size(), 5);
-  EXPECT_EQ(Find(nodes, "x/_to_nChw16c")->op(), kToBlockedOp);
-  EXPECT_EQ(Find(nodes, "pool/_nChw16c")->input(0), "relu1/_nChw16c");  // blocked to blocked
-  EXPECT_EQ(Find(nodes, "conv2/_nChw16c")->input(0), "pool/_nChw16c");
+  EXPECT_EQ(testing::FindNode(nodes, "x/_to_nChw16c")->op(), kToBlockedOp);
+  EXPECT_EQ(testing::FindNode(nodes, "pool/_nChw16c")->input(0), "relu1/_nChw16c");  // blocked to blocked
+  EXPECT_EQ(testing::FindNode(nodes, "conv2/_nChw16c")->input(0), "pool/_nChw16c");
   // The original names now convert back, for NHWC readers and fetches.
-  EXPECT_EQ(Find(nodes, "relu1")->op(), kFromBlockedOp);
-  EXPECT_EQ(Find(nodes, "conv2")->op(), kFromBlockedOp);
-  EXPECT_EQ(Find(nodes, "square")->input(0), "relu1");
-  EXPECT_EQ(Find(nodes, "narrow")->op(), "Conv2D");  // 8 channels: left as it is
-  EXPECT_EQ(Find(nodes, "narrow/_nChw16c"), nullptr);
+  EXPECT_EQ(testing::FindNode(nodes, "relu1")->op(), kFromBlockedOp);
+  EXPECT_EQ(testing::FindNode(nodes, "conv2")->op(), kFromBlockedOp);
+  EXPECT_EQ(testing::FindNode(nodes, "square")->input(0), "relu1");
+  EXPECT_EQ(testing::FindNode(nodes, "narrow")->op(), "Conv2D");  // 8 channels: left as it is
+  EXPECT_EQ(testing::FindNode(nodes, "narrow/_nChw16c"), nullptr);
 }
 
 TEST_F(BlockedLayoutTest, SameOutputsWithAndWithoutPasses) {

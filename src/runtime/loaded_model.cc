@@ -8,6 +8,7 @@
 #include "base/logging.h"
 #include "base/status.h"
 #include "kernels/cpu/conv2d_onednn.h"
+#include "runtime/banded_chains.h"
 #include "runtime/blocked_layout.h"
 #include "runtime/freeze_variables.h"
 #include "runtime/graph_rewrites.h"
@@ -220,8 +221,12 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::Bu
     const int blocked = variant_ == KernelVariant::kOptimized && PreferBlockedActivations()
                             ? KeepActivationsBlocked(&nodes)
                             : 0;
+    const int chains =
+        blocked > 0 ? FuseBandedChains(signature_fetch_nodes_, DefaultBandedChainOptions(), &nodes)
+                    : 0;
     SS_LOG(INFO) << "serving graph: " << frozen_.size() << " variables frozen (" << values.size()
-                 << " reads), " << rewrites << ", " << blocked << " nodes kept in blocked layout";
+                 << " reads), " << rewrites << ", " << blocked << " nodes kept in blocked layout, "
+                 << chains << " chains run in bands";
   }
   auto serving = std::make_unique<ServingGraph>();
   ASSIGN_OR_RETURN(serving->graph, Graph::Create(std::move(nodes), *ops_, values));

@@ -30,6 +30,14 @@ tensorflow::MetaGraphDef ServingMetaGraph(
   return *meta;
 }
 
+const tensorflow::NodeDef* FindNode(const std::vector<tensorflow::NodeDef>& nodes,
+                                    const std::string& name) {
+  for (const auto& node : nodes) {
+    if (node.name() == name) return &node;
+  }
+  return nullptr;
+}
+
 std::unique_ptr<LoadedModel> LoadForTest(const tensorflow::MetaGraphDef& meta, bool optimize) {
   LoadOptions options;
   options.optimize = optimize;

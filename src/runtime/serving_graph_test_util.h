@@ -5,6 +5,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "export/graph_builder.h"
 #include "runtime/loaded_model.h"
@@ -21,6 +22,10 @@ struct SignatureTensors {
 };
 tensorflow::MetaGraphDef ServingMetaGraph(
     GraphBuilder& g, const std::map<std::string, SignatureTensors>& signatures);
+
+// The node named `name` in `nodes`, or nullptr.
+const tensorflow::NodeDef* FindNode(const std::vector<tensorflow::NodeDef>& nodes,
+                                    const std::string& name);
 
 // Loads `meta` with LoadOptions::optimize = `optimize` (and optimized kernels); fails the test
 // and returns nullptr when it does not load.

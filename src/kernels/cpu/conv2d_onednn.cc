@@ -116,15 +116,9 @@ class OneDnnConvKernel final : public OpKernel, public onednn::Introspectable {
 
   absl::StatusOr<std::shared_ptr<const Plan>> MakePlan(const TensorShape& input,
                                                        const TensorShape& filter) const;
-  // Winograd F(4x4, 3x3) pays for its reorders on 3x3 stride-1 convolutions with enough
-  // channels (measured on SSD300's layers: also for the 24-channel box heads over 512+
-  // input channels, not for the 16-channel one over 38x38). A residual Add would need its
-  // operand reordered too, so it stays direct.
+  // See WinogradPays; a residual Add would need its operand reordered too, so it stays direct.
   bool UseWinograd(const WindowGeometry& g) const {
-    const bool channels = (g.in_c >= 64 && g.out_c >= 64) || (g.in_c >= 512 && g.out_c >= 24);
-    return ConvWinogradEnabled() && !spec_.depthwise && g.window_h == 3 && g.window_w == 3 &&
-           g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 &&
-           channels && g.out_h * g.out_w >= 64 && !(spec_.fused && spec_.fused_ops.residual_add);
+    return !spec_.depthwise && !(spec_.fused && spec_.fused_ops.residual_add) && WinogradPays(g);
   }
   absl::Status RunReference(KernelContext& ctx, const Tensor& input, const Plan& plan,
                             Tensor* output) const;
@@ -384,6 +378,16 @@ std::atomic<bool> winograd_enabled{true};
 
 void SetConvWinogradEnabled(bool enabled) { winograd_enabled.store(enabled); }
 bool ConvWinogradEnabled() { return winograd_enabled.load(); }
+
+bool WinogradPays(const WindowGeometry& g) {
+  // Measured on SSD300's layers: Winograd pays for 3x3 stride-1 convolutions with enough
+  // channels, also for the 24-channel box heads over 512+ input channels, not for the
+  // 16-channel one over 38x38.
+  const bool channels = (g.in_c >= 64 && g.out_c >= 64) || (g.in_c >= 512 && g.out_c >= 24);
+  return ConvWinogradEnabled() && g.window_h == 3 && g.window_w == 3 && g.stride_h == 1 &&
+         g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 && channels &&
+         g.out_h * g.out_w >= 64;
+}
 
 bool PreferBlockedActivations() { return __builtin_cpu_supports("avx512f"); }
 

@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "kernels/op_kernel.h"
+#include "kernels/ops/conv_util.h"
 
 namespace savedserve {
 
@@ -21,6 +22,9 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 // shapes in conv2d_onednn_test.cc). Affects primitives created after the call. Thread-safe.
 void SetConvWinogradEnabled(bool enabled);
 bool ConvWinogradEnabled();
+// Whether a (non-depthwise) convolution of this geometry runs faster as Winograd: enabled,
+// 3x3, stride and dilation 1, enough channels and output pixels.
+bool WinogradPays(const WindowGeometry& g);
 
 // Whether this CPU's oneDNN convolutions and pools run blocked nChw16c activations
 // (ops/blocked_layout.h) natively: AVX-512. The serving graph then keeps runs of them

@@ -62,6 +62,26 @@ absl::Status LayoutConversionKernel::Compute(KernelContext& ctx) const {
   return Convert(ctx, in, nhwc, out);
 }
 
+void ConvertLayoutReference(const float* src, const TensorShape& nhwc, bool to_blocked,
+                            float* dst) {
+  const int64_t pixels = nhwc.dim(1) * nhwc.dim(2), channels = nhwc.dim(3);
+  for (int64_t n = 0; n < nhwc.dim(0); ++n) {
+    for (int64_t p = 0; p < pixels; ++p) {
+      for (int64_t c = 0; c < channels; ++c) {
+        const int64_t flat = (n * pixels + p) * channels + c;
+        const int64_t blocked =
+            ((n * (channels / kChannelBlock) + c / kChannelBlock) * pixels + p) * kChannelBlock +
+            c % kChannelBlock;
+        if (to_blocked) {
+          dst[blocked] = src[flat];
+        } else {
+          dst[flat] = src[blocked];
+        }
+      }
+    }
+  }
+}
+
 namespace {
 
 // Moves elements one at a time.
@@ -72,24 +92,7 @@ class ReferenceLayoutKernel final : public LayoutConversionKernel {
  private:
   absl::Status Convert(KernelContext&, const Tensor& in, const TensorShape& nhwc,
                        Tensor* out) const override {
-    const int64_t pixels = nhwc.dim(1) * nhwc.dim(2), channels = nhwc.dim(3);
-    const float* src = in.data<float>();
-    float* dst = out->data<float>();
-    for (int64_t n = 0; n < nhwc.dim(0); ++n) {
-      for (int64_t p = 0; p < pixels; ++p) {
-        for (int64_t c = 0; c < channels; ++c) {
-          const int64_t flat = (n * pixels + p) * channels + c;
-          const int64_t blocked =
-              ((n * (channels / kChannelBlock) + c / kChannelBlock) * pixels + p) * kChannelBlock +
-              c % kChannelBlock;
-          if (to_blocked()) {
-            dst[blocked] = src[flat];
-          } else {
-            dst[flat] = src[blocked];
-          }
-        }
-      }
-    }
+    ConvertLayoutReference(in.data<float>(), nhwc, to_blocked(), out->data<float>());
     return absl::OkStatus();
   }
 };

@@ -36,6 +36,11 @@ absl::StatusOr<TensorShape> LogicalShape(const TensorShape& shape, bool blocked)
 // (checked: rank 4, channels a multiple of 16), else the shape it stands for.
 absl::StatusOr<TensorShape> ConversionNhwcShape(const TensorShape& input, bool to_blocked);
 
+// Moves the elements of a float tensor standing for NHWC shape `nhwc` from NHWC to blocked
+// (to_blocked) or back, one at a time (the reference for the oneDNN reorders).
+void ConvertLayoutReference(const float* src, const TensorShape& nhwc, bool to_blocked,
+                            float* dst);
+
 // _ToNChw16c (to_blocked) or _FromNChw16c: checks the input, allocates the output and has
 // Convert move the elements. The reference loops and the oneDNN reorders derive from it.
 class LayoutConversionKernel : public OpKernel {
