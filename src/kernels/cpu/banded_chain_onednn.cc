@@ -180,7 +180,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> BandedChainKernel::Create(const Kernel
   std::vector<int64_t> in = c.input_shape(0).dims();
   if (blocked_input && in.size() == 5) in = {in[0], in[2], in[3], in[1] * kChannelBlock};
   if (in.size() == 4 && in[1] > 0 && in[2] > 0 && in[3] > 0) {
-    const TensorShape probe({1, in[1], in[2], in[3]});
+    const TensorShape probe({std::max<int64_t>(in[0], 1), in[1], in[2], in[3]});
     (void)k->GetPlan(probe, onednn::UseThreads(nullptr, k->LogicalFlops(probe)));
   }
   return std::unique_ptr<OpKernel>(std::move(k));
@@ -209,8 +209,7 @@ absl::StatusOr<std::vector<WindowGeometry>> BandedChainKernel::Geometries(
 absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel::MakePlan(
     const TensorShape& input) const {
   if (input.rank() != 4) return absl::InvalidArgumentError("input must be 4-D");
-  ASSIGN_OR_RETURN(std::vector<WindowGeometry> geometries,
-                   Geometries(TensorShape({1, input.dim(1), input.dim(2), input.dim(3)})));
+  ASSIGN_OR_RETURN(std::vector<WindowGeometry> geometries, Geometries(input));
   if (blocked_input_ && geometries[0].in_c % kChannelBlock != 0) {
     return absl::InvalidArgumentError("blocked input needs channels in multiples of 16");
   }
@@ -229,9 +228,9 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
     const bool next_is_pool = s + 1 < stages_.size() && stages_[s + 1].pool;
     sp.mask = next_is_pool ? std::numeric_limits<float>::lowest() : 0.0f;
     const int64_t in_rows = s == 0 ? bands.in_rows : bands.out_rows[s - 1];
-    const memory::desc src({1, g.in_c, in_rows, g.in_w}, kF32,
+    const memory::desc src({g.batch, g.in_c, in_rows, g.in_w}, kF32,
                            s == 0 && !blocked_input_ ? Tag::nchw : Tag::nChw16c);
-    const memory::desc dst({1, g.out_c, bands.out_rows[s], g.out_w}, kF32, Tag::nChw16c);
+    const memory::desc dst({g.batch, g.out_c, bands.out_rows[s], g.out_w}, kF32, Tag::nChw16c);
     const memory::dims pad_l = {0, g.pad_left}, pad_r = {0, std::max<int64_t>(g.pad_right, 0)};
     RETURN_IF_ERROR(onednn::Guard(stage.node.name(), [&] {
       if (stage.pool) {
@@ -318,9 +317,8 @@ absl::Status BandedChainKernel::Compute(KernelContext& ctx) const {
   if (!logical.ok()) return ctx.Error(logical.status().message());
   if (logical->rank() != 4) return ctx.Error("input must be 4-D");
   const int64_t batch = logical->dim(0);
-  const TensorShape image({1, logical->dim(1), logical->dim(2), logical->dim(3)});
-  const int threads = onednn::UseThreads(ctx.thread_pool(), LogicalFlops(image));
-  auto plan_or = GetPlan(image, threads);
+  const int threads = onednn::UseThreads(ctx.thread_pool(), LogicalFlops(*logical));
+  auto plan_or = GetPlan(*logical, threads);
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
   const Plan& plan = **plan_or;
   const WindowGeometry& last = plan.stages.back().geometry;
@@ -329,67 +327,73 @@ absl::Status BandedChainKernel::Compute(KernelContext& ctx) const {
                                                          last.out_c})));
   if (output->num_elements() == 0) return absl::OkStatus();
 
+  // Band buffers hold the band's rows of every image: [N, C/16, rows, W, 16] (the first
+  // stage's NHWC input as [N, C, rows, W]), so each stage runs once per band for the batch.
   const BandLayout& bands = plan.bands;
   const WindowGeometry& first = plan.stages[0].geometry;
-  Tensor band_input = Tensor::ForOverwrite(
-      tensorflow::DT_FLOAT, TensorShape({bands.in_rows, first.in_w, first.in_c}));
+  const int64_t image_input = bands.in_rows * first.in_w * first.in_c;
+  Tensor band_input =
+      Tensor::ForOverwrite(tensorflow::DT_FLOAT, TensorShape({batch, image_input}));
   std::vector<Tensor> band_outputs;
   for (size_t s = 0; s < plan.stages.size(); ++s) {
     const WindowGeometry& g = plan.stages[s].geometry;
     band_outputs.push_back(Tensor::ForOverwrite(
-        tensorflow::DT_FLOAT, TensorShape({bands.out_rows[s], g.out_w, g.out_c})));
+        tensorflow::DT_FLOAT, TensorShape({batch, bands.out_rows[s], g.out_w, g.out_c})));
   }
   return onednn::Guard(ctx.node().name(), [&] {
     dnnl::stream& stream = onednn::ThreadStream();
-    for (int64_t n = 0; n < batch; ++n) {
-      for (int64_t b = 0; b < bands.bands; ++b) {
-        CopyInputBand(input, first, plan, n, b, band_input.data<float>());
-        for (size_t s = 0; s < plan.stages.size(); ++s) {
-          const StagePlan& sp = plan.stages[s];
-          const Stage& stage = stages_[s];
-          void* src = s == 0 ? band_input.raw_data() : band_outputs[s - 1].raw_data();
-          float* dst = band_outputs[s].data<float>();
-          if (sp.pool_pd) {
-            onednn::ScratchMemory scratch(*sp.pool_pd);
-            sp.primitive->execute(
-                stream, {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
-                         {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
-                         {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
-            stream.wait();
-          } else {
-            onednn::ScratchMemory scratch(*sp.conv_pd);
-            std::unordered_map<int, memory> args = {
-                {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
-                {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
-                {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
-                {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
-            if (stage.bias) {
-              args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);
-            }
-            sp.primitive->execute(stream, args);
-            stream.wait();
+    for (int64_t b = 0; b < bands.bands; ++b) {
+      for (int64_t n = 0; n < batch; ++n) {
+        CopyInputBand(input, first, plan, n, b, band_input.data<float>() + n * image_input);
+      }
+      for (size_t s = 0; s < plan.stages.size(); ++s) {
+        const StagePlan& sp = plan.stages[s];
+        const Stage& stage = stages_[s];
+        void* src = s == 0 ? band_input.raw_data() : band_outputs[s - 1].raw_data();
+        float* dst = band_outputs[s].data<float>();
+        if (sp.pool_pd) {
+          onednn::ScratchMemory scratch(*sp.pool_pd);
+          sp.primitive->execute(stream,
+                                {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
+                                 {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
+                                 {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
+          stream.wait();
+        } else {
+          onednn::ScratchMemory scratch(*sp.conv_pd);
+          std::unordered_map<int, memory> args = {
+              {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
+              {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
+              {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
+              {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
+          if (stage.bias) {
+            args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);
           }
-          const WindowGeometry& g = sp.geometry;
-          const int64_t rows = bands.out_rows[s], start = bands.OutStart(plan.rows, s, b);
-          const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
+          sp.primitive->execute(stream, args);
+          stream.wait();
+        }
+        const WindowGeometry& g = sp.geometry;
+        const int64_t rows = bands.out_rows[s], start = bands.OutStart(plan.rows, s, b);
+        const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
+        const int64_t blocks = g.out_c / kChannelBlock;
+        for (int64_t n = 0; n < batch; ++n) {
+          float* image = dst + n * blocks * rows * row;
           if (s + 1 < plan.stages.size()) {  // rows outside the image: the next stage's padding
             for (int64_t r = 0; r < rows; ++r) {
               if (start + r >= 0 && start + r < g.out_h) continue;
-              for (int64_t cb = 0; cb < g.out_c / kChannelBlock; ++cb) {
-                float* to = dst + (cb * rows + r) * row;
+              for (int64_t cb = 0; cb < blocks; ++cb) {
+                float* to = image + (cb * rows + r) * row;
                 std::fill(to, to + row, sp.mask);
               }
             }
             continue;
           }
           // The last stage: its rows inside the image go to the output.
-          const int64_t blocks = g.out_c / kChannelBlock;
+          const int64_t begin = std::max<int64_t>(start, 0);
+          const int64_t end = std::min(start + rows, g.out_h);
+          if (end <= begin) continue;
           float* out = output->data<float>() + n * blocks * g.out_h * row;
           for (int64_t cb = 0; cb < blocks; ++cb) {
-            const int64_t begin = std::max<int64_t>(start, 0);
-            const int64_t end = std::min(start + rows, g.out_h);
-            if (end <= begin) continue;
-            std::memcpy(out + (cb * g.out_h + begin) * row, dst + (cb * rows + begin - start) * row,
+            std::memcpy(out + (cb * g.out_h + begin) * row, image + (cb * rows + begin - start) * row,
                         (end - begin) * row * sizeof(float));
           }
         }
