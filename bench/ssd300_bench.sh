@@ -6,12 +6,15 @@
 #    backbone + heads exported to ONNX by bench/ssd300_onnx.py (Debian's python3-torch);
 #    ratio = savedserve / ONNX Runtime, and % of the 2-thread FMA peak (kernels_bench);
 #  * peak RSS of each process, and of `savedserve serve` while serving commodity/1, as a
-#    multiple of the weights' size;
+#    multiple of the weights' size, with the default flags and with the memory-lean
+#    --conv_winograd=false (whose gRPC latency is also compared with ONNX Runtime's);
 #  * cold start: `savedserve serve` launch -> model AVAILABLE (weights in page cache);
-#  * gRPC Predict latency (bench/grpc_loadgen, one client) vs runtime-only latency;
+#  * serving overhead: gRPC Predict p50 (bench/grpc_loadgen, one client) over the
+#    runtime-only median, in adjacent pairs;
 #  * the stripped binary's size.
 # References are installed when missing (apt as root; npm ci into bench/ort) or skipped
-# with the reason. Usage: bench/ssd300_bench.sh [build dir]  (SSD_RUNS, SSD_THREADS tune it).
+# with the reason. Usage: bench/ssd300_bench.sh [build dir]  (SSD_RUNS, SSD_THREADS,
+# SSD_GRPC_SECONDS, SSD_OVERHEAD_PAIRS tune it).
 set -uo pipefail
 BUILD=${1:-build}
 BIN=$BUILD/tools/savedserve
@@ -112,35 +115,67 @@ SERVER=
 cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
 cat "$MODEL"/variables/* "$MODEL/saved_model.pb" >/dev/null  # page cache
-GRPC_PORT=$(free_port)
-REST_PORT=$(free_port)
-START=$(date +%s.%N)
-"$BIN" serve --model_name commodity --model_base_path "$CACHE/models/commodity" \
-  --port "$GRPC_PORT" --rest_api_port "$REST_PORT" >"$WORK/serve.log" 2>&1 &
-SERVER=$!
-READY=
-for _ in $(seq 2000); do
-  if curl -sf "http://127.0.0.1:$REST_PORT/v1/models/commodity" 2>/dev/null | grep -q AVAILABLE; then
-    READY=$(date +%s.%N)
-    break
-  fi
-  sleep 0.005
-done
-if [ -z "$READY" ]; then
-  say "savedserve serve did not become ready:"; cat "$WORK/serve.log"; exit 1
-fi
+GRPC_PORT=
+start_serve() {  # start_serve FLAGS...: serves commodity/1; sets SERVER, GRPC_PORT, READY_MS
+  GRPC_PORT=$(free_port)
+  local rest_port start
+  rest_port=$(free_port)
+  start=$(date +%s.%N)
+  "$BIN" serve --model_name commodity --model_base_path "$CACHE/models/commodity" \
+    --port "$GRPC_PORT" --rest_api_port "$rest_port" "$@" >"$WORK/serve.log" 2>&1 &
+  SERVER=$!
+  READY_MS=
+  for _ in $(seq 2000); do
+    if curl -sf "http://127.0.0.1:$rest_port/v1/models/commodity" 2>/dev/null | grep -q AVAILABLE; then
+      READY_MS=$(awk -v s="$start" -v r="$(date +%s.%N)" 'BEGIN { printf "%.0f", (r - s) * 1000 }')
+      return 0
+    fi
+    sleep 0.005
+  done
+  say "savedserve serve $* did not become ready:"; cat "$WORK/serve.log"; return 1
+}
+stop_serve() { kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null; SERVER=; }
+grpc_p50_us() {  # one client, SECONDS of Predicts on 1x300x300x3; prints p50 in us
+  "$BUILD/bench/grpc_loadgen" --target "127.0.0.1:$GRPC_PORT" --model commodity \
+    --signature detected_model --input images --shape 1,300,300,3 --concurrency 1 \
+    --seconds "$1" --predict_only --label ssd300 2>&1 | grep '^result' | field p50_us
+}
+runtime_ms() {  # runtime-only median over N runs, as the server runs it (2 threads)
+  "$BIN" bench --dir "$MODEL" --signature_def detected_model --iterations "$1" --warmup 2 \
+    --intra_op_threads "$THREADS" "${@:2}" 2>&1 | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p'
+}
+hwm_mib() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$SERVER/status"; }
+of_weights() { awk -v m="$1" -v w="$WEIGHTS_BYTES" 'BEGIN { printf "%.2fx", m * 1048576 / w }'; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
 echo
-awk -v s="$START" -v r="$READY" 'BEGIN { printf "cold start (launch -> AVAILABLE): %.0f ms (target <= 1000)\n", (r - s) * 1000 }'
-GRPC=$("$BUILD/bench/grpc_loadgen" --target "127.0.0.1:$GRPC_PORT" --model commodity \
-  --signature detected_model --input images --shape 1,300,300,3 --concurrency 1 \
-  --seconds "${SSD_GRPC_SECONDS:-5}" --predict_only --label ssd300 2>&1 | grep '^result')
-HWM=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
-awk -v h="$HWM" -v w="$WEIGHTS_BYTES" 'BEGIN {
-  printf "serve peak RSS while serving commodity/1: %.0f MiB = %.2fx the weights (%.0f MiB; target <= 1.6x)\n",
-         h / 1024, h * 1024 / w, w / 1048576 }'
-P50=$(echo "$GRPC" | field p50_us)
-awk -v p="${P50:-0}" -v r="${MS[ours1]:-0}" 'BEGIN { if (p > 0 && r > 0)
-  printf "gRPC Predict p50 %.1f ms vs runtime-only median %.1f ms: serving overhead %+.1f%% (target <= 3%%)\n",
-         p / 1000, r, 100 * (p / 1000 - r) / r }'
+start_serve || exit 1
+echo "cold start (launch -> AVAILABLE): $READY_MS ms (target <= 1000)"
+# Serving overhead: gRPC Predict p50 against the runtime-only median, measured in adjacent
+# pairs (the idle server takes no CPU while `savedserve bench` runs) so that the machine's
+# drifting background load hits both alike; the figure is the median of the pairs' ratios.
+PAIRS=()
+for _ in $(seq "${SSD_OVERHEAD_PAIRS:-5}"); do
+  g=$(grpc_p50_us "${SSD_GRPC_SECONDS:-3}")
+  r=$(runtime_ms 12)
+  PAIRS+=("$(awk -v g="${g:-0}" -v r="${r:-0}" 'BEGIN { if (g > 0 && r > 0) printf "%.4f", g / 1000 / r }')")
+  echo "  pair: gRPC p50 $(awk -v g="${g:-0}" 'BEGIN { printf "%.1f", g / 1000 }') ms, runtime-only median ${r:-?} ms"
+done
+HWM=$(hwm_mib)
+stop_serve
+echo "serve peak RSS while serving commodity/1: $HWM MiB = $(of_weights "$HWM") the weights ($(awk -v w="$WEIGHTS_BYTES" 'BEGIN { printf "%.0f", w / 1048576 }') MiB; target <= 1.6x)"
+RATIO=$(echo "${PAIRS[*]}" | median)
+awk -v q="${RATIO:-0}" -v n="${#PAIRS[@]}" 'BEGIN { if (q > 0)
+  printf "serving overhead (gRPC Predict p50 / runtime-only median, median of %d pairs): %+.1f%% (target <= 3%%)\n", n, 100 * (q - 1) }'
+# The memory-lean configuration: direct convolutions only (Winograd's transformed weights
+# take 4x the memory, conv2d_onednn.h).
+start_serve --conv_winograd=false || exit 1
+LEAN_P50=$(grpc_p50_us "${SSD_GRPC_SECONDS:-4}")
+LEAN_HWM=$(hwm_mib)
+stop_serve
+awk -v p="${LEAN_P50:-0}" -v o="${MS[ort1]:-0}" -v h="$LEAN_HWM" -v x="$(of_weights "$LEAN_HWM")" 'BEGIN {
+  printf "serve --conv_winograd=false: peak RSS %d MiB = %s the weights; gRPC p50 %.1f ms", h, x, p / 1000
+  if (o > 0) printf " = %.2fx ONNX Runtime batch 1", p / 1000 / o
+  printf "\n" }'
 strip -o "$WORK/savedserve.stripped" "$BIN" 2>/dev/null &&
   echo "stripped savedserve binary: $(( $(stat -c %s "$WORK/savedserve.stripped") / 1048576 )) MiB"
