@@ -181,7 +181,7 @@ absl::Status ModelServer::Start() {
     core_options.model_wrapper = BatchingWrapper(batch_scheduler_, batching->batching);
   }
   ASSIGN_OR_RETURN(core_, ServerCore::Create(std::move(core_options)));
-  services_ = std::make_unique<PredictionServices>(core_.get());
+  services_ = std::make_unique<PredictionServices>(core_.get(), metrics_.get());
   RETURN_IF_ERROR(StartGrpc());
   RETURN_IF_ERROR(StartRest());
   if (!options_.model_config_file.empty() && options_.model_config_file_poll_wait_seconds > 0) {

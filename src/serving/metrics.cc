@@ -1,6 +1,8 @@
 // Exported series (histograms in microseconds, TF Serving's buckets 10 * 1.8^i, i < 33):
 //   :tensorflow:serving:request_count{model_name,status}           counter (TF Serving)
 //   :tensorflow:serving:request_latency{model_name,API,entrypoint} histogram (TF Serving)
+//   :tensorflow:serving:runtime_latency{model_name,API,runtime}    histogram (TF Serving;
+//                                                                 runtime "savedserve")
 //   :savedserve:request_count{model_name,version,API,entrypoint,status}  counter
 //   :savedserve:load_attempt_count{model_name,version,status}      counter (status OK/ERROR)
 //   :savedserve:load_latency{model_name}                           histogram, successful loads
@@ -115,6 +117,15 @@ void Metrics::RecordRequest(const std::string& model, int64_t version, const std
   Observe(h->second, latency_us);
 }
 
+void Metrics::RecordRuntime(const std::string& model, const std::string& api,
+                            int64_t latency_us) {
+  absl::MutexLock lock(&mu_);
+  auto key = std::tie(model, api);
+  auto h = runtime_latency_.find(key);
+  if (h == runtime_latency_.end()) h = runtime_latency_.emplace(key, Histogram{}).first;
+  Observe(h->second, latency_us);
+}
+
 void Metrics::RecordLoad(const std::string& model, int64_t version, bool ok, int64_t latency_us) {
   absl::MutexLock lock(&mu_);
   ++loads_[std::make_tuple(model, version, ok)];
@@ -146,6 +157,15 @@ std::string Metrics::PrometheusText() const {
                    {{"model_name", std::get<0>(key)},
                     {"API", ApiLabel(std::get<1>(key))},
                     {"entrypoint", EntrypointLabel(std::get<2>(key))}},
+                   h, &out);
+  }
+  Header(":tensorflow:serving:runtime_latency", "histogram",
+         "Distribution of wall time (in microseconds) for Tensorflow runtime.", &out);
+  for (const auto& [key, h] : runtime_latency_) {
+    HistogramLines(":tensorflow:serving:runtime_latency",
+                   {{"model_name", std::get<0>(key)},
+                    {"API", ApiLabel(std::get<1>(key))},
+                    {"runtime", "savedserve"}},
                    h, &out);
   }
   Header(":savedserve:request_count", "counter",

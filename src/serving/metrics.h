@@ -2,7 +2,9 @@
 // model, version and API; load latencies and outcomes; versions loaded per model.
 // Request metrics use TF Serving's names and labels (":tensorflow:serving:request_count"
 // {model_name, status}, ":tensorflow:serving:request_latency"{model_name, API, entrypoint},
-// microseconds, successful requests only); the rest are ":savedserve:..." (see metrics.cc).
+// microseconds, successful requests only; ":tensorflow:serving:runtime_latency"{model_name,
+// API, runtime}, the model run inside a request); the rest are ":savedserve:..." (see
+// metrics.cc).
 // Safe for concurrent use; recording is cheap (one mutex, no allocation on the hot path
 // once a label set has been seen).
 #pragma once
@@ -24,6 +26,9 @@ class Metrics {
   // frontend: "grpc" or "rest".
   void RecordRequest(const std::string& model, int64_t version, const std::string& api,
                      const std::string& frontend, absl::StatusCode code, int64_t latency_us);
+  // The wall time of the model run inside one successful request (TF Serving's
+  // runtime_latency; the difference to request_latency is the serving overhead).
+  void RecordRuntime(const std::string& model, const std::string& api, int64_t latency_us);
   void RecordLoad(const std::string& model, int64_t version, bool ok, int64_t latency_us);
   void SetLoadedVersions(const std::string& model, int count);
   // The whole registry, with `# HELP` and `# TYPE` lines.
@@ -46,6 +51,9 @@ class Metrics {
   // (model, api, frontend) -> latency of successful requests, as TF Serving's request_latency
   std::map<std::tuple<std::string, std::string, std::string>, Histogram, std::less<>>
       request_latency_ ABSL_GUARDED_BY(mu_);
+  // (model, api) -> model run time in successful requests, as TF Serving's runtime_latency
+  std::map<std::tuple<std::string, std::string>, Histogram, std::less<>> runtime_latency_
+      ABSL_GUARDED_BY(mu_);
   // (model, version, ok) -> load attempts
   std::map<std::tuple<std::string, int64_t, bool>, int64_t, std::less<>> loads_
       ABSL_GUARDED_BY(mu_);

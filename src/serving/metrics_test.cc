@@ -41,6 +41,18 @@ TEST(Metrics, RequestCountsUseTfServingNamesAndLabels) {
                               "API=\"Predict\",entrypoint=\"GRPC\",status=\"OK\"} 1\n"));
 }
 
+TEST(Metrics, RuntimeLatencyAsTfServing) {
+  Metrics metrics;
+  metrics.RecordRuntime("half", "predict", 150);
+  metrics.RecordRuntime("half", "predict", 50);
+  const std::string text = metrics.PrometheusText();
+  EXPECT_THAT(text, HasSubstr("# TYPE :tensorflow:serving:runtime_latency histogram\n"));
+  EXPECT_THAT(text, HasSubstr(":tensorflow:serving:runtime_latency_count{model_name=\"half\","
+                              "API=\"Predict\",runtime=\"savedserve\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr(":tensorflow:serving:runtime_latency_sum{model_name=\"half\","
+                              "API=\"Predict\",runtime=\"savedserve\"} 200\n"));
+}
+
 TEST(Metrics, LoadsAndLoadedVersions) {
   Metrics metrics;
   metrics.RecordLoad("m", 2, false, 10);

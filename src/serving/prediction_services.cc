@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "base/status.h"
 #include "serving/prediction_services_internal.h"
 #include "tensor/tensor.h"
@@ -129,7 +130,7 @@ absl::Status MissingModelSpec() { return absl::InvalidArgumentError("Missing Mod
 
 absl::Status PredictionServices::PredictOn(const Servable& servable,
                                            const tfs::PredictRequest& request,
-                                           tfs::PredictResponse* response) {
+                                           tfs::PredictResponse* response, int64_t* runtime_us) {
   const std::string key = SignatureKey(request.model_spec());
   const auto& signatures = servable.model().signatures();
   auto it = signatures.find(key);
@@ -145,7 +146,9 @@ absl::Status PredictionServices::PredictOn(const Servable& servable,
   ASSIGN_OR_RETURN(auto inputs, DecodeInputs(request));
   const std::vector<std::string> filter(request.output_filter().begin(),
                                         request.output_filter().end());
+  const absl::Time start = absl::Now();
   ASSIGN_OR_RETURN(auto outputs, servable.model().RunSignature(key, inputs, filter));
+  if (runtime_us != nullptr) *runtime_us = absl::ToInt64Microseconds(absl::Now() - start);
   for (const std::string& alias : aliases) {
     auto out = outputs.find(alias);
     if (out == outputs.end()) return absl::UnknownError("Predict internal error");
@@ -178,7 +181,10 @@ absl::Status PredictionServices::Predict(const tfs::PredictRequest& request,
                                          tfs::PredictResponse* response) const {
   if (!request.has_model_spec()) return MissingModelSpec();
   ASSIGN_OR_RETURN(ServableHandle servable, core_->GetServableHandle(request.model_spec()));
-  return PredictOn(*servable, request, response);
+  int64_t runtime_us = 0;
+  RETURN_IF_ERROR(PredictOn(*servable, request, response, &runtime_us));
+  if (metrics_ != nullptr) metrics_->RecordRuntime(servable->id().name, "predict", runtime_us);
+  return absl::OkStatus();
 }
 
 absl::Status PredictionServices::Classify(const tfs::ClassificationRequest& request,

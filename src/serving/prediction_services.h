@@ -7,6 +7,7 @@
 #pragma once
 
 #include "absl/status/status.h"
+#include "serving/metrics.h"
 #include "serving/servable.h"
 #include "serving/server_core.h"
 #include "tensorflow_serving/apis/classification.pb.h"
@@ -20,7 +21,9 @@ namespace savedserve {
 
 class PredictionServices {
  public:
-  explicit PredictionServices(const ServerCore* core) : core_(core) {}
+  // `metrics` (may be null) gets the model run time of each successful Predict.
+  explicit PredictionServices(const ServerCore* core, Metrics* metrics = nullptr)
+      : core_(core), metrics_(metrics) {}
 
   absl::Status Predict(const tensorflow::serving::PredictRequest& request,
                        tensorflow::serving::PredictResponse* response) const;
@@ -36,10 +39,12 @@ class PredictionServices {
 
   // The same handlers run on one given servable, skipping ModelSpec resolution (the
   // request's model_spec still names the model and signature). The methods above call these
-  // after resolving the handle; warmup and tests call them directly.
+  // after resolving the handle; warmup and tests call them directly. `runtime_us`, when
+  // given, receives the wall time of the model run alone.
   static absl::Status PredictOn(const Servable& servable,
                                 const tensorflow::serving::PredictRequest& request,
-                                tensorflow::serving::PredictResponse* response);
+                                tensorflow::serving::PredictResponse* response,
+                                int64_t* runtime_us = nullptr);
   static absl::Status ClassifyOn(const Servable& servable,
                                  const tensorflow::serving::ClassificationRequest& request,
                                  tensorflow::serving::ClassificationResponse* response);
@@ -55,6 +60,7 @@ class PredictionServices {
 
  private:
   const ServerCore* core_;  // not owned
+  Metrics* metrics_;        // not owned; may be null
 };
 
 // Replays one record of assets.extra/tf_serving_warmup_requests against `servable`, as TF

@@ -192,6 +192,9 @@ TEST_F(RestHandlerTest, MonitoringAndMetrics) {
   EXPECT_THAT(r.body, HasSubstr("half_plus_two"));
   EXPECT_THAT(r.body, HasSubstr("REST"));
   EXPECT_THAT(r.body, HasSubstr("nope"));
+  // The model run inside the successful Predict, as TF Serving's runtime_latency.
+  EXPECT_THAT(r.body, HasSubstr(":tensorflow:serving:runtime_latency_count{model_name="
+                                "\"half_plus_two\",API=\"Predict\",runtime=\"savedserve\"} 1\n"));
 }
 
 TEST_F(RestHandlerTest, Cors) {

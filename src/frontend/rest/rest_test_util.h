@@ -114,8 +114,8 @@ struct FakeServing {
   RestBackends backends() { return RestBackends{&services, &core, &metrics}; }
 
   FakeServerCore core;
-  PredictionServices services{&core};
   Metrics metrics;
+  PredictionServices services{&core, &metrics};
 };
 
 }  // namespace savedserve
