@@ -327,8 +327,8 @@ std::vector<ConvShape> Ssd300Convs() {
 }
 
 void BM_Ssd300All(benchmark::State& state, int threads, bool winograd) {
-  const bool was = ConvWinogradEnabled();
-  SetConvWinogradEnabled(winograd);
+  const WinogradPolicy was = GetWinogradPolicy();
+  SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
   std::vector<std::unique_ptr<PreparedOp>> ops;
   std::vector<PreparedOp*> raw;
   int64_t flops = 0;
@@ -339,7 +339,7 @@ void BM_Ssd300All(benchmark::State& state, int threads, bool winograd) {
     flops += ops.back()->flops;
   }
   if (raw.size() == ops.size()) TimeOps(state, raw, threads, flops);
-  SetConvWinogradEnabled(was);
+  SetWinogradPolicy(was);
   state.counters["GFLOP"] = flops / 1e9;
 }
 

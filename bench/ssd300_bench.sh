@@ -6,8 +6,9 @@
 #    backbone + heads exported to ONNX by bench/ssd300_onnx.py (Debian's python3-torch);
 #    ratio = savedserve / ONNX Runtime, and % of the 2-thread FMA peak (kernels_bench);
 #  * peak RSS of each process, and of `savedserve serve` while serving commodity/1, as a
-#    multiple of the weights' size, with the default flags and with the memory-lean
-#    --conv_winograd=false (whose gRPC latency is also compared with ONNX Runtime's);
+#    multiple of the weights' size, with the default Winograd policy (large images only)
+#    and with --conv_winograd=all and =none (whose gRPC latencies are also compared with
+#    ONNX Runtime's);
 #  * cold start: `savedserve serve` launch -> model AVAILABLE (weights in page cache);
 #  * serving overhead: gRPC Predict latency at the client (bench/grpc_loadgen, one client)
 #    over the model run time inside the same requests (the server's runtime_latency);
@@ -176,15 +177,17 @@ awk -v rps="${RPS:-0}" -v run="${RUNTIME_US:-0}" -v srv="${SERVER_US:-0}" 'BEGIN
     printf "serving overhead: gRPC Predict %.1f ms at the client vs %.1f ms model run in the server (mean of the same requests): %+.1f%% (target <= 3%%); inside the server %+.1f%%\n",
            e2e / 1000, run / 1000, 100 * (e2e - run) / run, 100 * (srv - run) / run
   } else print "serving overhead: not measured (no throughput or runtime_latency)" }'
-# The memory-lean configuration: direct convolutions only (Winograd's transformed weights
-# take 4x the memory, conv2d_onednn.h).
-start_serve --conv_winograd=false || exit 1
-LEAN_P50=$(grpc_p50_us "${SSD_GRPC_SECONDS:-4}")
-LEAN_HWM=$(hwm_mib)
-stop_serve
-awk -v p="${LEAN_P50:-0}" -v o="${MS[ort1]:-0}" -v h="$LEAN_HWM" -v x="$(of_weights "$LEAN_HWM")" 'BEGIN {
-  printf "serve --conv_winograd=false: peak RSS %d MiB = %s the weights; gRPC p50 %.1f ms", h, x, p / 1000
-  if (o > 0) printf " = %.2fx ONNX Runtime batch 1", p / 1000 / o
-  printf "\n" }'
+# The other Winograd policies (conv2d_onednn.h): memory against speed.
+for policy in all none; do
+  start_serve --conv_winograd="$policy" || exit 1
+  P50=$(grpc_p50_us "${SSD_GRPC_SECONDS:-4}")
+  PEAK_MIB=$(hwm_mib)
+  stop_serve
+  awk -v w="$policy" -v p="${P50:-0}" -v o="${MS[ort1]:-0}" -v h="$PEAK_MIB" \
+      -v x="$(of_weights "$PEAK_MIB")" 'BEGIN {
+    printf "serve --conv_winograd=%s: peak RSS %d MiB = %s the weights; gRPC p50 %.1f ms", w, h, x, p / 1000
+    if (o > 0) printf " = %.2fx ONNX Runtime batch 1", p / 1000 / o
+    printf "\n" }'
+done
 strip -o "$WORK/savedserve.stripped" "$BIN" 2>/dev/null &&
   echo "stripped savedserve binary: $(( $(stat -c %s "$WORK/savedserve.stripped") / 1048576 )) MiB"

@@ -32,7 +32,7 @@ struct BenchFlags {
   std::string input_exprs, input_examples;
   int batch = 1, threads = 1, iterations = 100, warmup = 5, intra_op_threads = 0;
   bool optimize = true;
-  bool conv_winograd = true;
+  std::string conv_winograd = "large";
 };
 
 // CPU time of the whole process (every thread) so far, in milliseconds.
@@ -97,7 +97,7 @@ absl::Status Bench(const BenchFlags& flags) {
   }
   options.intra_op_threads = flags.intra_op_threads;
   options.optimize = flags.optimize;
-  SetConvWinogradEnabled(flags.conv_winograd);
+  SetWinogradPolicy(*ParseWinogradPolicy(flags.conv_winograd));  // checked by the flag
   ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model, LoadedModel::Load(flags.dir, options));
   auto sig = model->signatures().find(flags.signature_def);
   if (sig == model->signatures().end()) {
@@ -198,6 +198,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
                   "Freeze variables and rewrite the graph at load (false: run it as written)")
       ->capture_default_str();
   cmd->add_option("--conv_winograd", flags->conv_winograd, kConvWinogradHelp)
+      ->check(CLI::IsMember(kConvWinogradValues))
       ->capture_default_str();
   cmd->add_option("--intra_op_threads", flags->intra_op_threads,
                   "Threads for kernels (0: one per core)")

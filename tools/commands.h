@@ -3,6 +3,9 @@
 // library layers and print.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "CLI/CLI.hpp"
 
 namespace savedserve::tools {
@@ -17,8 +20,12 @@ void RegisterImportCommand(CLI::App& app, int* exit_code);
 
 // Help of --conv_winograd (serve, bench): the speed/memory trade of Winograd convolutions.
 inline constexpr char kConvWinogradHelp[] =
-    "3x3 stride-1 convolutions via Winograd F(4x4,3x3): about 2x faster on VGG-like "
-    "networks, but their packed weights take 4x the memory, plus large scratch buffers "
-    "(SSD300: ~300 MB instead of ~110 MB); false: direct convolution only";
+    "Where 3x3 stride-1 convolutions use Winograd F(4x4,3x3), about 2x faster than direct "
+    "convolution but with 4x the weights' memory plus scratch: 'large' only on large images "
+    "(>= 2048 output pixels; served SSD300 ~220 MiB, ~230 ms), 'all' wherever faster "
+    "(~450 MiB, ~175 ms), 'none' direct only (~170 MiB, ~330 ms)";
+// The values --conv_winograd takes.
+inline const std::vector<std::string> kConvWinogradValues = {"large", "all", "none", "true",
+                                                             "false"};
 
 }  // namespace savedserve::tools

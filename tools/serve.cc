@@ -25,7 +25,7 @@ constexpr char kVersion[] = "0.1.0";
 struct ServeFlags {
   ModelServerOptions server;
   bool version = false;
-  bool conv_winograd = true;
+  std::string conv_winograd = "large";
 };
 
 void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
@@ -112,7 +112,7 @@ int RunServe(const ServeFlags& flags) {
     std::cout << "savedserve ModelServer: " << kVersion << " (TensorFlow Serving API)\n";
     return 0;
   }
-  SetConvWinogradEnabled(flags.conv_winograd);
+  SetWinogradPolicy(*ParseWinogradPolicy(flags.conv_winograd));  // checked by the flag
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
@@ -140,6 +140,7 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   AddServerFlags(cmd, &flags->server);
   cmd->add_flag("--version", flags->version, "Print the version and exit");
   cmd->add_option("--conv_winograd", flags->conv_winograd, kConvWinogradHelp)
+      ->check(CLI::IsMember(kConvWinogradValues))
       ->capture_default_str();
   // Unknown arguments are collected instead of failing inside CLI11, so the error can list
   // the flags that do exist.

@@ -26,7 +26,7 @@ class BandedChainsTest : public ::testing::Test {
   }
   void TearDown() override {
     SetDefaultBandedChainOptions(BandedChainOptions());
-    SetConvWinogradEnabled(true);
+    SetWinogradPolicy(WinogradPolicy::kLarge);
   }
 
   // x (3 channels, h x w) -> block1: conv (16) + bias + relu, conv (64) + bias,
@@ -117,7 +117,7 @@ TEST_F(BandedChainsTest, NothingToFuseWhenIntermediatesAreSmall) {
 
 TEST_F(BandedChainsTest, SameOutputsWithAndWithoutPasses) {
   for (bool winograd : {true, false}) {
-    SetConvWinogradEnabled(winograd);
+    SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
     for (auto [h, w] : {std::pair<int64_t, int64_t>{23, 17}, {30, 12}, {9, 40}}) {
       SCOPED_TRACE(::testing::Message() << h << "x" << w << (winograd ? " winograd" : " direct"));
       for (int64_t band_bytes : {int64_t{1}, int64_t{40000}, int64_t{1} << 30}) {

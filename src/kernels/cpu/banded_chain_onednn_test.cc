@@ -72,8 +72,9 @@ void ConfigureChain(OpRunner& r, int64_t band_bytes) {
 }
 
 TEST(BandedChainOneDnn, MatchesTheReferenceForAnyBandSize) {
+  const WinogradPolicy default_policy = GetWinogradPolicy();
   for (bool winograd : {true, false}) {
-    SetConvWinogradEnabled(winograd);
+    SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
     for (auto [batch, h, w] : {std::tuple<int64_t, int64_t, int64_t>{1, 19, 23}, {2, 8, 5},
                                {1, 64, 40}}) {
       const std::vector<Tensor> inputs = ChainInputs(batch, h, w);
@@ -93,7 +94,7 @@ TEST(BandedChainOneDnn, MatchesTheReferenceForAnyBandSize) {
       }
     }
   }
-  SetConvWinogradEnabled(true);
+  SetWinogradPolicy(default_policy);
 }
 
 TEST(BandedChainOneDnn, MalformedNodesAreErrors) {

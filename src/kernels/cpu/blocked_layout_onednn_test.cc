@@ -53,8 +53,9 @@ const std::vector<WindowCase>& BlockedConvCases() {
 }
 
 TEST(BlockedLayout, ConvolutionsMatchTheNhwcReference) {
+  const WinogradPolicy default_policy = GetWinogradPolicy();
   for (bool winograd : {true, false}) {
-    SetConvWinogradEnabled(winograd);
+    SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
     for (const WindowCase& c : BlockedConvCases()) {
       SCOPED_TRACE(absl::StrCat(c.Name(), winograd ? " winograd" : " direct"));
       auto configure = [&](OpRunner& r, bool blocked) {
@@ -74,7 +75,7 @@ TEST(BlockedLayout, ConvolutionsMatchTheNhwcReference) {
       EXPECT_TRUE(TensorsNear(Convert(got, false), want, 1e-4));
     }
   }
-  SetConvWinogradEnabled(true);
+  SetWinogradPolicy(default_policy);
 }
 
 TEST(BlockedLayout, PoolsMatchTheNhwcReference) {

@@ -373,20 +373,30 @@ absl::Status OneDnnConvKernel::Compute(KernelContext& ctx) const {
 }  // namespace
 
 namespace {
-std::atomic<bool> winograd_enabled{true};
+std::atomic<WinogradPolicy> winograd_policy{WinogradPolicy::kLarge};
 }  // namespace
 
-void SetConvWinogradEnabled(bool enabled) { winograd_enabled.store(enabled); }
-bool ConvWinogradEnabled() { return winograd_enabled.load(); }
+void SetWinogradPolicy(WinogradPolicy policy) { winograd_policy.store(policy); }
+WinogradPolicy GetWinogradPolicy() { return winograd_policy.load(); }
+
+absl::StatusOr<WinogradPolicy> ParseWinogradPolicy(absl::string_view name) {
+  if (name == "none" || name == "false") return WinogradPolicy::kNone;
+  if (name == "large") return WinogradPolicy::kLarge;
+  if (name == "all" || name == "true") return WinogradPolicy::kAll;
+  return absl::InvalidArgumentError(
+      absl::StrCat("Winograd policy must be none, large or all, got '", name, "'"));
+}
 
 bool WinogradPays(const WindowGeometry& g) {
   // Measured on SSD300's layers: Winograd pays for 3x3 stride-1 convolutions with enough
   // channels, also for the 24-channel box heads over 512+ input channels, not for the
   // 16-channel one over 38x38.
+  const WinogradPolicy policy = GetWinogradPolicy();
+  const int64_t min_pixels = policy == WinogradPolicy::kLarge ? kWinogradMinPixels : 64;
   const bool channels = (g.in_c >= 64 && g.out_c >= 64) || (g.in_c >= 512 && g.out_c >= 24);
-  return ConvWinogradEnabled() && g.window_h == 3 && g.window_w == 3 && g.stride_h == 1 &&
-         g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 && channels &&
-         g.out_h * g.out_w >= 64;
+  return policy != WinogradPolicy::kNone && g.window_h == 3 && g.window_w == 3 &&
+         g.stride_h == 1 && g.stride_w == 1 && g.dilation_h == 1 && g.dilation_w == 1 &&
+         channels && g.out_h * g.out_w >= min_pixels;
 }
 
 bool PreferBlockedActivations() { return __builtin_cpu_supports("avx512f"); }

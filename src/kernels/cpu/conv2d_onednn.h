@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "kernels/op_kernel.h"
 #include "kernels/ops/conv_util.h"
 
@@ -14,16 +15,26 @@ namespace savedserve {
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelConstruction& c,
                                                                  bool depthwise);
 
-// Whether 3x3 stride-1 convolutions with enough channels (see UseWinograd) may use oneDNN's
-// Winograd F(4x4, 3x3) (blocked activations, reordered at the kernel boundary) instead of
-// direct convolution. On by default: SSD300's convolutions run in 141 ms instead of 284 ms
-// on 2 Zen 4 cores (bench/kernels_bench.cc, Ssd300/all_convs*), at the cost
-// of slightly larger rounding error (measured at most ~2.5e-6 of the output range on the
-// shapes in conv2d_onednn_test.cc). Affects primitives created after the call. Thread-safe.
-void SetConvWinogradEnabled(bool enabled);
-bool ConvWinogradEnabled();
-// Whether a (non-depthwise) convolution of this geometry runs faster as Winograd: enabled,
-// 3x3, stride and dilation 1, enough channels and output pixels.
+// Where 3x3 stride-1 convolutions (with enough channels) use oneDNN's Winograd F(4x4, 3x3)
+// instead of direct convolution. Winograd does about 2x fewer multiplications (SSD300's
+// convolutions: 141 ms instead of 284 ms on 2 Zen 4 cores, bench/kernels_bench.cc) with
+// slightly larger rounding error (at most ~2.5e-6 of the output range on the shapes in
+// conv2d_onednn_test.cc), but its transformed weights take 4x the filter's memory and each
+// run needs a scratchpad of up to tens of MB. Served SSD300 (bench/ssd300_bench.sh):
+//   kNone:  direct only; ~170 MiB peak RSS, ~330 ms per image
+//   kLarge: only on images of >= kWinogradMinPixels output pixels, where the work saved per
+//           byte of transformed weights is largest (SSD300's blocks 1-3, not 4-5);
+//           ~220 MiB, ~230 ms. The default.
+//   kAll:   wherever it is faster; ~450 MiB, ~175 ms
+enum class WinogradPolicy { kNone, kLarge, kAll };
+inline constexpr int64_t kWinogradMinPixels = 2048;
+// Affects primitives created after the call. Thread-safe.
+void SetWinogradPolicy(WinogradPolicy policy);
+WinogradPolicy GetWinogradPolicy();
+// "none", "large" or "all" (also "false" = none, "true" = all); InvalidArgument otherwise.
+absl::StatusOr<WinogradPolicy> ParseWinogradPolicy(absl::string_view name);
+// Whether a (non-depthwise) convolution of this geometry runs as Winograd under the current
+// policy: 3x3, stride and dilation 1, enough channels and output pixels.
 bool WinogradPays(const WindowGeometry& g);
 
 // Whether this CPU's oneDNN convolutions and pools run blocked nChw16c activations

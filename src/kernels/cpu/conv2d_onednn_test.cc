@@ -175,9 +175,10 @@ TEST(Conv2DOneDnn, UsesJitImplementations) {
   EXPECT_TRUE(onednn::IsJitImplementation(impl)) << impl;
 }
 
-// Winograd (the default for 3x3 stride-1 convolutions with >= 64 channels) against the
-// reference; its transforms add rounding error, so the tolerance is 1e-4 of the range here
-// too but the inputs are the scale real activations have.
+// Winograd (WinogradPolicy::kAll: for 3x3 stride-1 convolutions with >= 64 channels)
+// against the reference; its transforms add rounding error, so the tolerance is 1e-4 of the
+// range here too but the inputs are the scale real activations have. The default policy
+// (kLarge) leaves images this small to direct convolution, as does kNone.
 TEST(Conv2DOneDnn, WinogradMatchesReference) {
   const std::vector<WindowCase> cases = {
       {1, 16, 16, 64, 3, 3, 64, 1, 1, 1, 1, "SAME"},
@@ -185,7 +186,9 @@ TEST(Conv2DOneDnn, WinogradMatchesReference) {
       {1, 13, 10, 96, 3, 3, 64, 1, 1, 1, 1, "VALID"},
       {1, 38, 38, 256, 3, 3, 128, 1, 1, 1, 1, "SAME"},
   };
-  ASSERT_TRUE(ConvWinogradEnabled());
+  const WinogradPolicy default_policy = GetWinogradPolicy();
+  ASSERT_EQ(default_policy, WinogradPolicy::kLarge);
+  SetWinogradPolicy(WinogradPolicy::kAll);
   for (const WindowCase& c : cases) {
     SCOPED_TRACE(c.Name());
     Tensor input = RandomTensor(tensorflow::DT_FLOAT, c.input_shape(), 21, 0, 1);
@@ -202,17 +205,23 @@ TEST(Conv2DOneDnn, WinogradMatchesReference) {
     Tensor want = RunOne(r, {input, filter, bias}, KernelVariant::kReference);
     EXPECT_TRUE(TensorsNear(RunOne(r, {input, filter, bias}), want, kTolerance));
   }
-  SetConvWinogradEnabled(false);
-  OpRunner r("Conv2D");
-  nn_testing::SetWindowAttrs(r, cases[0], true);
-  r.ConstantInput(1);
-  std::string impl =
-      nn_testing::ImplementationOf(r,
-                                   {Tensor(tensorflow::DT_FLOAT, cases[0].input_shape()),
-                                    Tensor(tensorflow::DT_FLOAT, cases[0].filter_shape())},
-                                   2);
-  SetConvWinogradEnabled(true);
-  EXPECT_EQ(impl.find("wino"), std::string::npos) << impl;
+  for (WinogradPolicy policy : {WinogradPolicy::kNone, WinogradPolicy::kLarge}) {
+    SetWinogradPolicy(policy);
+    OpRunner r("Conv2D");
+    nn_testing::SetWindowAttrs(r, cases[0], true);
+    r.ConstantInput(1);
+    std::string impl =
+        nn_testing::ImplementationOf(r,
+                                     {Tensor(tensorflow::DT_FLOAT, cases[0].input_shape()),
+                                      Tensor(tensorflow::DT_FLOAT, cases[0].filter_shape())},
+                                     2);
+    EXPECT_EQ(impl.find("wino"), std::string::npos) << impl;
+  }
+  SetWinogradPolicy(default_policy);
+  EXPECT_EQ(*ParseWinogradPolicy("true"), WinogradPolicy::kAll);
+  EXPECT_EQ(*ParseWinogradPolicy("large"), WinogradPolicy::kLarge);
+  EXPECT_EQ(*ParseWinogradPolicy("none"), WinogradPolicy::kNone);
+  EXPECT_FALSE(ParseWinogradPolicy("fast").ok());
 }
 
 // One kernel, many threads computing at once with different shapes (so plans are created
