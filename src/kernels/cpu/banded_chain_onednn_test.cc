@@ -97,6 +97,20 @@ TEST(BandedChainOneDnn, MatchesTheReferenceForAnyBandSize) {
   SetWinogradPolicy(default_policy);
 }
 
+TEST(BandedChainOneDnn, EmptyBatchAndTooSmallImages) {
+  OpRunner empty(kBandedChainOp);
+  ConfigureChain(empty, 5000);
+  auto out = empty.Run(ChainInputs(0, 16, 16), KernelVariant::kOptimized);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].shape(), TensorShape({0, 2, 8, 7, 16}));  // 16x16 -> 15x14 -> 8x7
+  // The 2x3 VALID stage needs at least 2 rows.
+  for (KernelVariant variant : {KernelVariant::kReference, KernelVariant::kOptimized}) {
+    OpRunner tiny(kBandedChainOp);
+    ConfigureChain(tiny, 5000);
+    EXPECT_FALSE(tiny.Run(ChainInputs(1, 1, 8), variant).ok());
+  }
+}
+
 TEST(BandedChainOneDnn, MalformedNodesAreErrors) {
   for (KernelVariant variant : {KernelVariant::kReference, KernelVariant::kOptimized}) {
     OpRunner garbage(kBandedChainOp);
