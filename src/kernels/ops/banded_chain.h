@@ -13,7 +13,8 @@
 //                  with BiasAdd and an optional activation, stride 1 along rows; the last
 //                  may be a MaxPool)
 //   _stage_inputs  list(int): how many inputs each stage takes after its first
-//   _band_bytes    int: the largest band of any stage is kept to about this size
+//   _band_bytes    int: one image's rows of the largest band of any stage are kept to about
+//                  this size (a batch of N gets min(N, 4) times as many bytes per image)
 //   T              float
 //
 // The reference kernel runs the stages' reference kernels one after the other on whole NHWC
