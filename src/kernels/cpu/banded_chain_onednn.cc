@@ -1,6 +1,6 @@
 // The _BandedChain kernel (ops/banded_chain.h) on oneDNN: every stage is one primitive
-// created for a band's shape (batch 1, the band's rows, the full width), so all bands of an
-// image, and all images, reuse it. A band is computed stage by stage:
+// created for a band's shape (the whole batch, the band's rows, the full width), so all
+// bands reuse it. A band is computed stage by stage:
 //   1. the chain's input rows it needs are copied into a band buffer, rows outside the
 //      image zeroed (what the first stage's padding would read);
 //   2. each stage runs without padding along rows (the band buffers hold the halo), with
@@ -73,7 +73,7 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
   };
 
   struct StagePlan {
-    WindowGeometry geometry;  // whole image, batch 1
+    WindowGeometry geometry;  // whole images, the whole batch
     std::optional<dnnl::convolution_forward::primitive_desc> conv_pd;
     std::optional<dnnl::pooling_forward::primitive_desc> pool_pd;
     std::optional<dnnl::primitive> primitive;
