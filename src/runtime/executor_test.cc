@@ -59,6 +59,19 @@ TEST_F(ExecutorTest, MissingFeedNamesThePlaceholder) {
       << out.status();
 }
 
+TEST_F(ExecutorTest, ControlDependencyOnAFedPlaceholderIsMetByTheFeed) {
+  // As in TensorFlow, where feeding p moves its control edges to the feed.
+  Load(PlaceholderNode("p") + ConstNode("c", "k") + JoinNode("a", {"c", "^p"}) +
+       PlaceholderNode("q") + JoinNode("b", {"c", "^q"}));
+  auto out = Run({{"p:0"}, {"a:0"}, {}}, {Value{Str("x"), nullptr}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(StrOf((*out)[0].tensor), "k");
+  // An unfed one still has to run, and says so.
+  auto unfed = Run({{"p:0"}, {"b:0"}, {}}, {Value{Str("x"), nullptr}});
+  ASSERT_FALSE(unfed.ok());
+  EXPECT_NE(unfed.status().message().find("'q'"), std::string::npos) << unfed.status();
+}
+
 TEST_F(ExecutorTest, FeedOfTheWrongDtypeIsAnError) {
   Load(PlaceholderNode("p") + JoinNode("a", {"p"}));
   auto out = Run({{"p:0"}, {"a:0"}, {}}, {Value{Tensor::Scalar<float>(1.0f), nullptr}});

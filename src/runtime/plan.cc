@@ -65,7 +65,9 @@ class PlanBuilder {
       for (const Endpoint& in : node.inputs) {
         if (!IsFed(in)) stack.push_back(in.node);
       }
-      for (int c : node.control_inputs) stack.push_back(c);
+      for (int c : node.control_inputs) {
+        if (!FedPlaceholder(c)) stack.push_back(c);
+      }
     }
     return needed_;
   }
@@ -103,6 +105,14 @@ class PlanBuilder {
 
   bool IsFed(const Endpoint& ep) const { return fed_.contains(Key{ep.node, ep.index}); }
 
+  // A Placeholder whose output is fed: TensorFlow's rewrite for feeds moves its outgoing
+  // control edges to the feed (graph/subgraph.cc), so a control dependency on it is met by
+  // the feed and it never runs (running it would fail with "You must feed a value").
+  bool FedPlaceholder(int node) const {
+    const std::string& op = graph_.node(node).op();
+    return (op == "Placeholder" || op == "PlaceholderV2") && IsFed(Endpoint{node, 0});
+  }
+
   // Kahn's algorithm, ready nodes in graph order. What is left over lies on a cycle.
   absl::Status Order() {
     const int n = static_cast<int>(graph_.nodes().size());
@@ -116,6 +126,7 @@ class PlanBuilder {
         ++pending[i];
       }
       for (int c : graph_.node(i).control_inputs) {
+        if (FedPlaceholder(c)) continue;
         consumers[c].push_back(i);
         ++pending[i];
       }
