@@ -282,6 +282,26 @@ TEST_F(DetectCliTest, ImportedBlazeFaceFindsTheReferenceFaces) {
   ExpectReferenceFaces(r.output, reference, *DecodeImageToRgb(ReadText(SampleImage())), 0.6);
 }
 
+// BlazeFace's signature fixes a batch of 1: several images go in one request each, and each
+// gets the detections it gets alone.
+TEST_F(DetectCliTest, FixedBatchModelTakesSeveralImages) {
+  SS_REQUIRE_TESTDATA();
+  const CommandResult one = Detect(SampleImage() + " --model blazeface --json");
+  const CommandResult two =
+      Detect(SampleImage() + " " + SampleImage() + " --model blazeface --json");
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  rapidjson::Document alone, both;
+  ASSERT_FALSE(alone.Parse(one.output.c_str()).HasParseError()) << one.output;
+  ASSERT_FALSE(both.Parse(two.output.c_str()).HasParseError()) << two.output;
+  ASSERT_EQ(alone.Size(), 1u);
+  ASSERT_EQ(both.Size(), 2u);
+  EXPECT_GE(alone[0]["detections"].Size(), 3u);
+  for (const auto& image : both.GetArray()) {
+    EXPECT_TRUE(image["detections"] == alone[0]["detections"]) << two.output;
+  }
+}
+
 TEST_F(DetectCliTest, RestGivesTheSameDetectionsAsGrpc) {
   SS_REQUIRE_TESTDATA();
   const CommandResult grpc = Detect(SampleImage() + " --model faces --json");

@@ -95,6 +95,12 @@ TEST(DetectionInputTest, FloatAndEncodedInputs) {
   EXPECT_EQ(input->dtype, tensorflow::DT_FLOAT);
   EXPECT_EQ(input->height, 300);
   EXPECT_EQ(input->width, 300);
+  EXPECT_EQ(input->batch, 0);  // any
+
+  (*sig.mutable_inputs())["images"] = Info(tensorflow::DT_FLOAT, {1, 128, 128, 3});
+  input = ParseDetectionInput(sig);
+  ASSERT_TRUE(input.ok()) << input.status();
+  EXPECT_EQ(input->batch, 1);
 
   (*sig.mutable_inputs())["images"] = Info(tensorflow::DT_STRING, {-1});
   input = ParseDetectionInput(sig);

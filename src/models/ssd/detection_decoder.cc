@@ -60,8 +60,9 @@ absl::StatusOr<DetectionInput> ParseDetectionInput(const SignatureDef& signature
                                                    "DT_FLOAT [-1, H, W, 3] or DT_STRING [-1])"));
   }
   const PartialShape shape = PartialShape::FromProto(it->second.tensor_shape());
-  DetectionInput input{std::string(alias), it->second.dtype(), 0, 0};
+  DetectionInput input{std::string(alias), it->second.dtype(), 0, 0, 0};
   const std::vector<int64_t>& d = shape.dims();
+  if (!shape.unknown_rank() && !d.empty() && d[0] > 0) input.batch = d[0];
   if (input.dtype == tensorflow::DT_FLOAT && !shape.unknown_rank() && d.size() == 4 && d[1] > 0 &&
       d[2] > 0 && d[3] == 3) {
     input.height = d[1];

@@ -34,6 +34,8 @@ struct DetectionInput {
   // resized in the graph): 0.
   int64_t height = 0;
   int64_t width = 0;
+  // The batch size the signature fixes (BlazeFace from TF.js: 1), or 0 for any.
+  int64_t batch = 0;
 };
 
 // Reads input `alias` of `signature`: DT_FLOAT [-1|N, H, W, 3] with H, W known, or DT_STRING

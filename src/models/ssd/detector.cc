@@ -165,6 +165,23 @@ Tensor Detector::MakeInput(std::span<const SourceImage> images) const {
 
 absl::StatusOr<std::vector<std::vector<PixelDetection>>> Detector::Detect(
     std::span<const SourceImage> images, const SelectionOptions& selection) const {
+  const size_t batch = input_.batch > 0 ? static_cast<size_t>(input_.batch) : images.size();
+  if (images.size() <= batch) return DetectBatch(images, selection);
+  if (images.size() % batch != 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("model '", options_.model_name, "' takes batches of exactly ", batch,
+                     " images; ", images.size(), " is not a multiple"));
+  }
+  std::vector<std::vector<PixelDetection>> result;
+  for (size_t first = 0; first < images.size(); first += batch) {
+    ASSIGN_OR_RETURN(auto found, DetectBatch(images.subspan(first, batch), selection));
+    for (auto& one : found) result.push_back(std::move(one));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<std::vector<PixelDetection>>> Detector::DetectBatch(
+    std::span<const SourceImage> images, const SelectionOptions& selection) const {
   std::map<std::string, Tensor> inputs;
   inputs.emplace(input_.alias, MakeInput(images));
   absl::StatusOr<std::map<std::string, Tensor>> outputs =

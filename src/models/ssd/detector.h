@@ -1,8 +1,9 @@
 // Detector: the client side of a served detection model. Create() reads the model's
 // SignatureDef from the server (GetModelMetadata over gRPC, or GET .../metadata over REST),
 // works out the input (float pixels or encoded images) and the decoder family
-// (detection_decoder.h); Detect() sends all images as one batch in one Predict request and
-// returns each image's detections in its own pixels.
+// (detection_decoder.h); Detect() sends the images as one batch in one Predict request (in
+// requests of the model's batch size when its signature fixes one) and returns each image's
+// detections in its own pixels.
 //
 //   ASSIGN_OR_RETURN(auto transport, CreateDetectionTransport({.grpc_target = "host:8500"}));
 //   ASSIGN_OR_RETURN(auto detector,
@@ -80,8 +81,9 @@ class Detector {
 
   // The input batch for `images`: resized float pixels, or the encoded bytes.
   Tensor MakeInput(std::span<const SourceImage> images) const;
-  // One Predict request with all `images`; per image, its detections (best first) in its
-  // own pixels.
+  // One Predict request with all `images` (or one per input().batch images when the
+  // signature fixes the batch size); per image, its detections (best first) in its own
+  // pixels.
   absl::StatusOr<std::vector<std::vector<PixelDetection>>> Detect(
       std::span<const SourceImage> images, const SelectionOptions& selection) const;
 
@@ -89,6 +91,9 @@ class Detector {
   Detector(std::unique_ptr<DetectionTransport> transport, DetectorOptions options)
       : transport_(std::move(transport)), options_(std::move(options)) {}
   absl::Status Init();
+  // One Predict request with all of `images`.
+  absl::StatusOr<std::vector<std::vector<PixelDetection>>> DetectBatch(
+      std::span<const SourceImage> images, const SelectionOptions& selection) const;
 
   const std::unique_ptr<DetectionTransport> transport_;
   const DetectorOptions options_;
