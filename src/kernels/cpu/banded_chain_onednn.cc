@@ -1,6 +1,6 @@
 // The _BandedChain kernel (ops/banded_chain.h) on oneDNN: every stage is one primitive
-// created for a band's shape (the whole batch, the band's rows, the full width), so all
-// bands reuse it. A band is computed stage by stage:
+// created for a band's shape (a group of up to kMaxImagesPerBand images, the band's rows,
+// the full width), so all bands reuse it. A band is computed stage by stage:
 //   1. the chain's input rows it needs are copied into a band buffer, rows outside the
 //      image zeroed (what the first stage's padding would read);
 //   2. each stage runs without padding along rows (the band buffers hold the halo), with
@@ -39,6 +39,15 @@ using dnnl::memory;
 using Tag = dnnl::memory::format_tag;
 constexpr auto kF32 = dnnl::memory::data_type::f32;
 
+// A batch runs in groups of at most this many images, each group's band buffers holding
+// every image's rows in bands as tall as one image's alone would be times the group's size.
+// SSD300 batch 8 on 2 cores, measured in alternation: per image 1.09-1.16x batch 1's with
+// groups of 4, 0.98-1.11x with one image's band height for the whole batch. Groups bound the
+// band buffers (and the primitives and weight formats oneDNN picks per batch size) for any
+// batch; a server batching 8 clients into batches of 4 peaks at 1.22 GB, against 0.66 GB
+// with one image's band height.
+constexpr int64_t kMaxImagesPerBand = 4;
+
 class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c);
@@ -73,7 +82,7 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
   };
 
   struct StagePlan {
-    WindowGeometry geometry;  // whole images, the whole batch
+    WindowGeometry geometry;  // whole images, the group's batch
     std::optional<dnnl::convolution_forward::primitive_desc> conv_pd;
     std::optional<dnnl::pooling_forward::primitive_desc> pool_pd;
     std::optional<dnnl::primitive> primitive;
@@ -114,6 +123,10 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
   }
   absl::StatusOr<std::shared_ptr<const Plan>> MakePlan(const TensorShape& input) const;
 
+  // Runs images [first_image, first_image + the plan's batch) of `input` into `output`,
+  // band by band. Throws dnnl::error.
+  void RunGroup(const Tensor& input, const Plan& plan, int64_t first_image,
+                Tensor* output) const;
   // Copies the input rows of band `band` of image `n` into `band_input`.
   void CopyInputBand(const Tensor& input, const WindowGeometry& first, const Plan& plan,
                      int64_t n, int64_t band, float* band_input) const;
@@ -180,7 +193,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> BandedChainKernel::Create(const Kernel
   std::vector<int64_t> in = c.input_shape(0).dims();
   if (blocked_input && in.size() == 5) in = {in[0], in[2], in[3], in[1] * kChannelBlock};
   if (in.size() == 4 && in[1] > 0 && in[2] > 0 && in[3] > 0) {
-    const TensorShape probe({std::max<int64_t>(in[0], 1), in[1], in[2], in[3]});
+    const TensorShape probe(
+        {std::clamp<int64_t>(in[0], 1, kMaxImagesPerBand), in[1], in[2], in[3]});
     (void)k->GetPlan(probe, onednn::UseThreads(nullptr, k->LogicalFlops(probe)));
   }
   return std::unique_ptr<OpKernel>(std::move(k));
@@ -218,11 +232,9 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
     plan->rows.push_back(StageRows{g.stride_h, (g.window_h - 1) * g.dilation_h + 1, g.pad_top,
                                    g.out_h, g.out_w * g.out_c * int64_t{sizeof(float)}});
   }
-  // Bands hold every image's rows; a batch gets taller ones, up to 4x the rows of one image.
-  // SSD300 batch 8 on 2 cores, measured in alternation: 1661-1755 ms with 4x, 1752-1842 ms
-  // with 1x (per image 1.09-1.16x batch 1's, against 0.98-1.11x). The price is memory: a
-  // server batching 8 clients into batches of 4 peaks at 1.22 GB instead of 0.66 GB.
-  plan->bands = ChooseBands(plan->rows, band_bytes_ * std::min<int64_t>(input.dim(0), 4));
+  // Bands hold the rows of every image of the group, each image's as tall as band_bytes_
+  // alone would allow times the group's size (see kMaxImagesPerBand).
+  plan->bands = ChooseBands(plan->rows, band_bytes_ * std::max<int64_t>(input.dim(0), 1));
   const BandLayout& bands = plan->bands;
   for (size_t s = 0; s < stages_.size(); ++s) {
     const Stage& stage = stages_[s];
@@ -321,20 +333,38 @@ absl::Status BandedChainKernel::Compute(KernelContext& ctx) const {
   if (!logical.ok()) return ctx.Error(logical.status().message());
   if (logical->rank() != 4) return ctx.Error("input must be 4-D");
   const int64_t batch = logical->dim(0);
-  const int threads = onednn::UseThreads(ctx.thread_pool(), LogicalFlops(*logical));
-  auto plan_or = GetPlan(*logical, threads);
+  const int64_t group = std::clamp<int64_t>(batch, 1, kMaxImagesPerBand);
+  auto group_shape = [&](int64_t n) {
+    return TensorShape({n, logical->dim(1), logical->dim(2), logical->dim(3)});
+  };
+  const int threads = onednn::UseThreads(ctx.thread_pool(), LogicalFlops(group_shape(group)));
+  auto plan_or = GetPlan(group_shape(group), threads);
   if (!plan_or.ok()) return ctx.Error(plan_or.status().message());
-  const Plan& plan = **plan_or;
-  const WindowGeometry& last = plan.stages.back().geometry;
+  const WindowGeometry& last = (*plan_or)->stages.back().geometry;
   Tensor* output = ctx.allocate_output_for_overwrite(
       0, tensorflow::DT_FLOAT, BlockedShape(TensorShape({batch, last.out_h, last.out_w,
                                                          last.out_c})));
   if (output->num_elements() == 0) return absl::OkStatus();
+  std::shared_ptr<const Plan> rest;  // for the images left over after the full groups
+  if (batch % group != 0) {
+    auto rest_or = GetPlan(group_shape(batch % group), threads);
+    if (!rest_or.ok()) return ctx.Error(rest_or.status().message());
+    rest = *std::move(rest_or);
+  }
+  return onednn::Guard(ctx.node().name(), [&] {
+    for (int64_t first = 0; first < batch; first += group) {
+      RunGroup(input, batch - first >= group ? **plan_or : *rest, first, output);
+    }
+  });
+}
 
-  // Band buffers hold the band's rows of every image: [N, C/16, rows, W, 16] (the first
-  // stage's NHWC input as [N, C, rows, W]), so each stage runs once per band for the batch.
+void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t first_image,
+                                 Tensor* output) const {
+  // Band buffers hold the band's rows of every image of the group: [N, C/16, rows, W, 16]
+  // (the first stage's NHWC input as [N, C, rows, W]), so each stage runs once per band.
   const BandLayout& bands = plan.bands;
   const WindowGeometry& first = plan.stages[0].geometry;
+  const int64_t batch = first.batch;
   const int64_t image_input = bands.in_rows * first.in_w * first.in_c;
   Tensor band_input =
       Tensor::ForOverwrite(tensorflow::DT_FLOAT, TensorShape({batch, image_input}));
@@ -344,66 +374,65 @@ absl::Status BandedChainKernel::Compute(KernelContext& ctx) const {
     band_outputs.push_back(Tensor::ForOverwrite(
         tensorflow::DT_FLOAT, TensorShape({batch, bands.out_rows[s], g.out_w, g.out_c})));
   }
-  return onednn::Guard(ctx.node().name(), [&] {
-    dnnl::stream& stream = onednn::ThreadStream();
-    for (int64_t b = 0; b < bands.bands; ++b) {
-      for (int64_t n = 0; n < batch; ++n) {
-        CopyInputBand(input, first, plan, n, b, band_input.data<float>() + n * image_input);
-      }
-      for (size_t s = 0; s < plan.stages.size(); ++s) {
-        const StagePlan& sp = plan.stages[s];
-        const Stage& stage = stages_[s];
-        void* src = s == 0 ? band_input.raw_data() : band_outputs[s - 1].raw_data();
-        float* dst = band_outputs[s].data<float>();
-        if (sp.pool_pd) {
-          onednn::ScratchMemory scratch(*sp.pool_pd);
-          sp.primitive->execute(stream,
-                                {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
-                                 {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
-                                 {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
-          stream.wait();
-        } else {
-          onednn::ScratchMemory scratch(*sp.conv_pd);
-          std::unordered_map<int, memory> args = {
-              {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
-              {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
-              {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
-              {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
-          if (stage.bias) {
-            args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);
-          }
-          sp.primitive->execute(stream, args);
-          stream.wait();
+  dnnl::stream& stream = onednn::ThreadStream();
+  for (int64_t b = 0; b < bands.bands; ++b) {
+    for (int64_t n = 0; n < batch; ++n) {
+      CopyInputBand(input, first, plan, first_image + n, b,
+                    band_input.data<float>() + n * image_input);
+    }
+    for (size_t s = 0; s < plan.stages.size(); ++s) {
+      const StagePlan& sp = plan.stages[s];
+      const Stage& stage = stages_[s];
+      void* src = s == 0 ? band_input.raw_data() : band_outputs[s - 1].raw_data();
+      float* dst = band_outputs[s].data<float>();
+      if (sp.pool_pd) {
+        onednn::ScratchMemory scratch(*sp.pool_pd);
+        sp.primitive->execute(stream,
+                              {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
+                               {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
+                               {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
+        stream.wait();
+      } else {
+        onednn::ScratchMemory scratch(*sp.conv_pd);
+        std::unordered_map<int, memory> args = {
+            {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
+            {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
+            {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
+            {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
+        if (stage.bias) {
+          args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);
         }
-        const WindowGeometry& g = sp.geometry;
-        const int64_t rows = bands.out_rows[s], start = bands.OutStart(plan.rows, s, b);
-        const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
-        const int64_t blocks = g.out_c / kChannelBlock;
-        for (int64_t n = 0; n < batch; ++n) {
-          float* image = dst + n * blocks * rows * row;
-          if (s + 1 < plan.stages.size()) {  // rows outside the image: the next stage's padding
-            for (int64_t r = 0; r < rows; ++r) {
-              if (start + r >= 0 && start + r < g.out_h) continue;
-              for (int64_t cb = 0; cb < blocks; ++cb) {
-                float* to = image + (cb * rows + r) * row;
-                std::fill(to, to + row, sp.mask);
-              }
+        sp.primitive->execute(stream, args);
+        stream.wait();
+      }
+      const WindowGeometry& g = sp.geometry;
+      const int64_t rows = bands.out_rows[s], start = bands.OutStart(plan.rows, s, b);
+      const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
+      const int64_t blocks = g.out_c / kChannelBlock;
+      for (int64_t n = 0; n < batch; ++n) {
+        float* image = dst + n * blocks * rows * row;
+        if (s + 1 < plan.stages.size()) {  // rows outside the image: the next stage's padding
+          for (int64_t r = 0; r < rows; ++r) {
+            if (start + r >= 0 && start + r < g.out_h) continue;
+            for (int64_t cb = 0; cb < blocks; ++cb) {
+              float* to = image + (cb * rows + r) * row;
+              std::fill(to, to + row, sp.mask);
             }
-            continue;
           }
-          // The last stage: its rows inside the image go to the output.
-          const int64_t begin = std::max<int64_t>(start, 0);
-          const int64_t end = std::min(start + rows, g.out_h);
-          if (end <= begin) continue;
-          float* out = output->data<float>() + n * blocks * g.out_h * row;
-          for (int64_t cb = 0; cb < blocks; ++cb) {
-            std::memcpy(out + (cb * g.out_h + begin) * row, image + (cb * rows + begin - start) * row,
-                        (end - begin) * row * sizeof(float));
-          }
+          continue;
+        }
+        // The last stage: its rows inside the image go to the output.
+        const int64_t begin = std::max<int64_t>(start, 0);
+        const int64_t end = std::min(start + rows, g.out_h);
+        if (end <= begin) continue;
+        float* out = output->data<float>() + (first_image + n) * blocks * g.out_h * row;
+        for (int64_t cb = 0; cb < blocks; ++cb) {
+          std::memcpy(out + (cb * g.out_h + begin) * row, image + (cb * rows + begin - start) * row,
+                      (end - begin) * row * sizeof(float));
         }
       }
     }
-  });
+  }
 }
 
 }  // namespace

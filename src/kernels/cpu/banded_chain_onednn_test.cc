@@ -75,8 +75,9 @@ TEST(BandedChainOneDnn, MatchesTheReferenceForAnyBandSize) {
   const WinogradPolicy default_policy = GetWinogradPolicy();
   for (bool winograd : {true, false}) {
     SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
+    // Batch 6: a group of 4 images and one of 2.
     for (auto [batch, h, w] : {std::tuple<int64_t, int64_t, int64_t>{1, 19, 23}, {2, 8, 5},
-                               {1, 64, 40}}) {
+                               {1, 64, 40}, {6, 11, 9}}) {
       const std::vector<Tensor> inputs = ChainInputs(batch, h, w);
       OpRunner reference(kBandedChainOp);
       ConfigureChain(reference, 1);

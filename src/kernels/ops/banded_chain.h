@@ -14,7 +14,8 @@
 //                  may be a MaxPool)
 //   _stage_inputs  list(int): how many inputs each stage takes after its first
 //   _band_bytes    int: one image's rows of the largest band of any stage are kept to about
-//                  this size (a batch of N gets min(N, 4) times as many bytes per image)
+//                  this size (the kernel runs a batch in groups of a few images and gives a
+//                  group of N images N times as many bytes per image)
 //   T              float
 //
 // The reference kernel runs the stages' reference kernels one after the other on whole NHWC
