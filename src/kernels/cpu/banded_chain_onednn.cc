@@ -105,11 +105,10 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
     auto geometries = Geometries(input);
     if (!geometries.ok()) return 0;
     int64_t flops = 0;
+    TensorShape stage_input = input;
     for (size_t s = 0; s < stages_.size(); ++s) {
-      const WindowGeometry& g = (*geometries)[s];
-      if (!stages_[s].pool) {
-        flops += 2 * g.batch * g.out_h * g.out_w * g.out_c * g.in_c * g.window_h * g.window_w;
-      }
+      if (!stages_[s].pool) flops += stages_[s].conv.Flops(stage_input, stages_[s].filter_shape);
+      stage_input = (*geometries)[s].output_shape();
     }
     return flops;
   }
