@@ -4,7 +4,11 @@
 // calls and, with glibc, the per-thread arenas that keep freed memory for the thread that
 // freed it (a server runs requests on dozens of threads). Idle blocks are reused for any
 // request from half their size up, so a network whose activations shrink layer by layer
-// needs about its peak live memory per request running at once. Blocks idle for
+// needs about its peak live memory per request running at once. Scratch (a buffer held
+// for one kernel call, such as a oneDNN scratchpad) may use any idle block large enough,
+// and a new scratch block retires the idle scratch blocks smaller than itself: the calls of
+// one run then share the block of the largest, instead of each size keeping its own (a
+// network's Winograd layers asked for 8, 17, 17 and 24 MB). Blocks idle for
 // kIdleSeconds are freed (so a burst of large batches does not hold memory for good), and
 // so are the largest ones when more than kMaxIdleBytes are idle.
 // Safe for concurrent use.
@@ -14,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <utility>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
@@ -34,13 +39,16 @@ class BufferPool {
   // The process-wide pool, used by tensor buffers of at least kMinPooledBytes.
   static BufferPool& Global();
 
+  // What a block is for: a tensor (may live long) or scratch (released within the call).
+  enum class Use { kTensor, kScratch };
   struct Block {
-    void* data = nullptr;  // 64-byte aligned; nullptr when allocation failed
+    void* data = nullptr;  // page-aligned; nullptr when allocation failed
     size_t capacity = 0;   // bytes usable, >= the request
+    Use use = Use::kTensor;
   };
-  // A block of at least `bytes`: an idle one of at most twice that, else a new one.
-  // Contents are unspecified.
-  Block Take(size_t bytes);
+  // A block of at least `bytes`: the smallest idle one that is at most twice that (any size
+  // for scratch), else a new one. Contents are unspecified.
+  Block Take(size_t bytes, Use use = Use::kTensor);
   // Returns a block from Take; it becomes idle (or is freed, past max_idle_bytes).
   void Give(Block block);
 
@@ -53,9 +61,10 @@ class BufferPool {
   struct Idle {
     void* data;
     Clock::time_point since;
+    Use use;  // of its last taker
   };
   // Moves the blocks idle for `seconds` out of the pool, for freeing outside the lock.
-  void TakeStale(double seconds, std::vector<void*>* stale) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void TakeStale(double seconds, std::vector<std::pair<void*, size_t>>* stale) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const size_t max_idle_bytes_;
   const double idle_seconds_;

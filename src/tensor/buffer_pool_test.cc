@@ -1,6 +1,11 @@
 #include "tensor/buffer_pool.h"
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "tensor/tensor.h"
@@ -27,6 +32,40 @@ TEST(BufferPoolTest, ReusesIdleBlocksFromHalfTheirSizeUp) {
   pool.Give(half);
 }
 
+TEST(BufferPoolTest, ScratchTakesAnyIdleBlockLargeEnough) {
+  using Use = BufferPool::Use;
+  BufferPool pool;
+  BufferPool::Block big = pool.Take(16 << 20, Use::kScratch);
+  pool.Give(big);
+  // A tensor would waste most of the block: it gets a new one...
+  BufferPool::Block tensor = pool.Take(1 << 20);
+  EXPECT_NE(tensor.data, big.data);
+  // ...scratch, released within the call, takes it.
+  BufferPool::Block scratch = pool.Take(1 << 20, Use::kScratch);
+  EXPECT_EQ(scratch.data, big.data);
+  EXPECT_EQ(scratch.use, Use::kScratch);
+  pool.Give(tensor);
+  pool.Give(scratch);
+}
+
+TEST(BufferPoolTest, NewScratchBlockRetiresSmallerIdleScratch) {
+  using Use = BufferPool::Use;
+  BufferPool pool;
+  BufferPool::Block small_scratch = pool.Take(1 << 20, Use::kScratch);
+  BufferPool::Block small_tensor = pool.Take(1 << 20);
+  pool.Give(small_scratch);
+  pool.Give(small_tensor);
+  ASSERT_EQ(pool.idle_bytes(), small_scratch.capacity + small_tensor.capacity);
+  // Larger scratch: a new block, which will serve whatever the small scratch block did; the
+  // idle tensor block stays for tensors.
+  BufferPool::Block large = pool.Take(4 << 20, Use::kScratch);
+  EXPECT_EQ(pool.idle_bytes(), small_tensor.capacity);
+  pool.Give(large);
+  BufferPool::Block again = pool.Take(2 << 20, Use::kScratch);
+  EXPECT_EQ(again.data, large.data);
+  pool.Give(again);
+}
+
 TEST(BufferPoolTest, FreesTheLargestIdleBlocksPastTheLimit) {
   constexpr size_t kLimit = 64 << 20;
   BufferPool pool(kLimit);
@@ -49,6 +88,35 @@ TEST(BufferPoolTest, FreesBlocksIdleTooLong) {
   EXPECT_EQ(pool.idle_bytes(), size_t{1} << 20);
   pool.FreeIdleFor(0);
   EXPECT_EQ(pool.idle_bytes(), 0u);
+}
+
+// Resident bytes of this process (from /proc/self/statm), or -1 when unavailable.
+int64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t size = 0, resident = -1;
+  if (!(statm >> size >> resident)) return -1;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+TEST(BufferPoolTest, FreedBlocksLeaveTheProcess) {
+  if (ResidentBytes() < 0) GTEST_SKIP() << "no /proc/self/statm";
+  BufferPool pool;
+  // glibc raises its mmap threshold past a freed 24 MiB block and would then serve the
+  // smaller blocks below from its heap, keeping them after they are freed.
+  BufferPool::Block first = pool.Take(24 << 20);
+  std::memset(first.data, 1, first.capacity);
+  pool.Give(first);
+  pool.FreeIdleFor(0);
+  std::vector<BufferPool::Block> blocks;
+  for (int i = 0; i < 8; ++i) {
+    blocks.push_back(pool.Take((4 << 20) + i * 4096));
+    std::memset(blocks.back().data, 1, blocks.back().capacity);
+  }
+  const int64_t before = ResidentBytes();
+  for (const BufferPool::Block& block : blocks) pool.Give(block);
+  pool.FreeIdleFor(0);
+  EXPECT_EQ(pool.idle_bytes(), 0u);
+  EXPECT_LE(ResidentBytes(), before - (24 << 20));
 }
 
 TEST(BufferPoolTest, LargeTensorsRecycleTheirMemory) {

@@ -30,16 +30,16 @@ int UseThreads(const ThreadPool* pool, double work) {
 
 ScratchMemory::ScratchMemory(const dnnl::primitive_desc_base& pd,
                              std::initializer_list<size_t> extra_bytes) {
-  // One buffer each: the pool can then serve a later, smaller request from any of them.
+  // One scratch buffer each: the pool then serves a later, smaller request from any of them.
   const dnnl::memory::desc desc = pd.scratchpad_desc();
   void* scratchpad = nullptr;
   if (desc.get_size() > 0) {
-    buffers_.push_back(AllocateBufferForOverwrite(desc.get_size()));
+    buffers_.push_back(AllocateScratchBuffer(desc.get_size()));
     scratchpad = buffers_.back()->data();
   }
   scratchpad_ = dnnl::memory(desc, CpuEngine(), scratchpad);
   for (size_t bytes : extra_bytes) {
-    buffers_.push_back(AllocateBufferForOverwrite(std::max<size_t>(bytes, 1)));
+    buffers_.push_back(AllocateScratchBuffer(std::max<size_t>(bytes, 1)));
     extra_.push_back(buffers_.back()->data());
   }
 }
