@@ -263,12 +263,16 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
         onednn::AppendActivation(stage.conv.fused_ops.activation,
                                  stage.conv.fused_ops.leakyrelu_alpha, &post_ops);
       }
-      const memory::desc weights({g.out_c, g.in_c, g.window_h, g.window_w}, kF32, Tag::any);
       const memory::desc bias =
           stage.bias ? memory::desc({g.out_c}, kF32, Tag::x) : memory::desc();
       auto create = [&](dnnl::algorithm algorithm) {
+        const bool winograd = algorithm == dnnl::algorithm::convolution_winograd;
+        const memory::desc weights =
+            winograd ? onednn::WinogradWeightsDesc(g.out_c, g.in_c, g.window_h, g.window_w)
+                     : memory::desc({g.out_c, g.in_c, g.window_h, g.window_w}, kF32, Tag::any);
         dnnl::convolution_forward::desc desc(
-            dnnl::prop_kind::forward_inference, algorithm, src, weights, bias, dst,
+            winograd ? onednn::kWinogradPropKind : dnnl::prop_kind::forward_inference,
+            algorithm, src, weights, bias, dst,
             {g.stride_h, g.stride_w}, {g.dilation_h - 1, g.dilation_w - 1}, pad_l, pad_r);
         sp.conv_pd.emplace(desc, onednn::MakeAttr(post_ops), onednn::CpuEngine());
       };

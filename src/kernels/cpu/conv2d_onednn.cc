@@ -227,10 +227,13 @@ absl::StatusOr<std::shared_ptr<const OneDnnConvKernel::Plan>> OneDnnConvKernel::
                                &post_ops);
     }
     auto any = [](const memory::desc& d) { return memory::desc(d.dims(), kF32, Tag::any); };
+    const memory::desc weights =
+        winograd ? onednn::WinogradWeightsDesc(g.out_c, g.in_c, g.window_h, g.window_w)
+                 : AnyFilterDesc(filter, spec_.depthwise);
     dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference,
+        winograd ? onednn::kWinogradPropKind : dnnl::prop_kind::forward_inference,
         winograd ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct,
-        reorder ? any(src) : src, AnyFilterDesc(filter, spec_.depthwise), bias,
+        reorder ? any(src) : src, weights, bias,
         reorder ? any(dst) : dst, {g.stride_h, g.stride_w}, {g.dilation_h - 1, g.dilation_w - 1},
         {g.pad_top, g.pad_left},
         {std::max<int64_t>(g.pad_bottom, 0), std::max<int64_t>(g.pad_right, 0)});

@@ -19,13 +19,14 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 // instead of direct convolution. Winograd does about 2x fewer multiplications (SSD300's
 // convolutions: 141 ms instead of 284 ms on 2 Zen 4 cores, bench/kernels_bench.cc) with
 // slightly larger rounding error (at most ~2.5e-6 of the output range on the shapes in
-// conv2d_onednn_test.cc), but its transformed weights take 4x the filter's memory and each
-// run needs a scratchpad of up to tens of MB. Served SSD300 (bench/ssd300_bench.sh):
-//   kNone:  direct only; ~170 MiB peak RSS, ~330 ms per image
+// conv2d_onednn_test.cc). It transforms the weights on each call (onednn::kWinogradPropKind)
+// into a scratchpad of up to tens of MB per running request. Served SSD300
+// (bench/ssd300_bench.sh, 2 threads):
+//   kNone:  direct only; ~175 MiB peak RSS, ~320 ms per image
 //   kLarge: only on images of >= kWinogradMinPixels output pixels, where the work saved per
-//           byte of transformed weights is largest (SSD300's blocks 1-3, not 4-5);
-//           ~220 MiB, ~230 ms. The default.
-//   kAll:   wherever it is faster; ~450 MiB, ~175 ms
+//           byte of scratchpad is largest (SSD300's blocks 1-3, not 4-5);
+//           ~195 MiB, ~245 ms. The default.
+//   kAll:   wherever it is faster; ~220 MiB, ~205 ms
 enum class WinogradPolicy { kNone, kLarge, kAll };
 inline constexpr int64_t kWinogradMinPixels = 2048;
 // Affects primitives created after the call. Thread-safe.

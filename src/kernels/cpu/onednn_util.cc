@@ -44,6 +44,11 @@ ScratchMemory::ScratchMemory(const dnnl::primitive_desc_base& pd,
   }
 }
 
+dnnl::memory::desc WinogradWeightsDesc(int64_t out_c, int64_t in_c, int64_t kh, int64_t kw) {
+  return dnnl::memory::desc({out_c, in_c, kh, kw}, dnnl::memory::data_type::f32,
+                            dnnl::memory::format_tag::OIhw16i16o);
+}
+
 dnnl::primitive_attr MakeAttr(const dnnl::post_ops& post_ops) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
