@@ -233,7 +233,9 @@ TEST(TensorBundleTest, MappedTensorsReadTheSameAndSurviveEviction) {
     const bool mapped = reinterpret_cast<uintptr_t>(read->raw_data()) % 4096 ==
                         static_cast<uintptr_t>(entry->offset()) % 4096;
     // Large ones only (a_bool at offset 0 cannot tell: a copy could be page-aligned).
-    if (key != "a_bool") EXPECT_EQ(mapped, key == "b_odd" || key == "c_big") << key;
+    if (key != "a_bool") {
+      EXPECT_EQ(mapped, key == "b_odd" || key == "c_big") << key;
+    }
     read->buffer()->Evict();  // pages dropped, contents read again from the file
     EXPECT_TRUE(read->Identical(tensor)) << key;
   }
