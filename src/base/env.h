@@ -16,8 +16,11 @@ namespace savedserve {
 
 // A whole file mapped read-only into memory. Its pages are read on first touch and count as
 // this process's memory from then on, until Release drops them again (the next touch reads
-// them again, from the page cache). The file must not change while mapped (SavedModel
-// version directories never do). Safe for concurrent use.
+// them again, from the page cache). The file should not change while mapped (SavedModel
+// version directories never do). One that shrinks (overwritten in place) would crash the
+// process at the next read past its new end (SIGBUS); the POSIX Env's mappings read zeros
+// there instead and are listed by DamagedMappedFiles, so readers can fail cleanly.
+// Safe for concurrent use.
 class MappedFile {
  public:
   virtual ~MappedFile() = default;
@@ -26,6 +29,10 @@ class MappedFile {
   // Drops the whole pages within [data() + offset, data() + offset + n) from resident memory.
   virtual void Release(uint64_t offset, uint64_t n) const = 0;
 };
+
+// Paths of the mapped files that were read past their end since they were mapped (and are
+// still mapped): what was read from them since may be zeros. Cheap while there are none.
+std::vector<std::string> DamagedMappedFiles();
 
 // A file opened for positional reads. Safe for concurrent use.
 class RandomAccessFile {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/env.h"
+#include "base/sigbus_guard.h"
 
 #ifndef RENAME_NOREPLACE
 #define RENAME_NOREPLACE (1 << 0)
@@ -41,8 +42,13 @@ absl::Status ErrnoStatus(absl::string_view what, const std::string& path, int er
 
 class PosixMappedFile : public MappedFile {
  public:
-  PosixMappedFile(const char* data, uint64_t size) : data_(data), size_(size) {}
-  ~PosixMappedFile() override { ::munmap(const_cast<char*>(data_), size_); }
+  // `slot`: the mapping's sigbus_guard registration.
+  PosixMappedFile(const char* data, uint64_t size, int slot)
+      : data_(data), size_(size), slot_(slot) {}
+  ~PosixMappedFile() override {
+    sigbus_guard::Unregister(slot_);
+    ::munmap(const_cast<char*>(data_), size_);
+  }
   const char* data() const override { return data_; }
   uint64_t size() const override { return size_; }
   void Release(uint64_t offset, uint64_t n) const override {
@@ -57,6 +63,7 @@ class PosixMappedFile : public MappedFile {
  private:
   const char* data_;
   uint64_t size_;
+  int slot_;
 };
 
 class PosixRandomAccessFile : public RandomAccessFile {
@@ -89,7 +96,12 @@ class PosixRandomAccessFile : public RandomAccessFile {
     if (size_ == 0) return nullptr;
     void* data = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
     if (data == MAP_FAILED) return nullptr;
-    return std::make_shared<PosixMappedFile>(static_cast<const char*>(data), size_);
+    const int slot = sigbus_guard::Register(data, size_, path_);
+    if (slot < 0) {  // unguarded mappings could crash the process: read instead
+      ::munmap(data, size_);
+      return nullptr;
+    }
+    return std::make_shared<PosixMappedFile>(static_cast<const char*>(data), size_, slot);
   }
 
  private:
@@ -236,5 +248,7 @@ absl::string_view Dirname(absl::string_view path) {
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
+
+std::vector<std::string> DamagedMappedFiles() { return sigbus_guard::DamagedPaths(); }
 
 }  // namespace savedserve

@@ -3,8 +3,10 @@
 // with the variables prefix; then the init op, fed with asset paths).
 #include "runtime/loaded_model.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/env.h"
 #include "base/logging.h"
 #include "base/status.h"
 #include "kernels/cpu/conv2d_onednn.h"
@@ -283,7 +285,21 @@ absl::StatusOr<std::vector<Value>> SavedModelImpl::RunValues(const PlanSpec& spe
                                                              ExecStats* stats) const {
   ASSIGN_OR_RETURN(std::shared_ptr<const Plan> plan, GetPlan(spec));
   ExecContext context{pool_, resources_.get(), functions_.get()};
-  return RunPlan(*plan, std::move(feeds), context, stats);
+  ASSIGN_OR_RETURN(std::vector<Value> fetched, RunPlan(*plan, std::move(feeds), context, stats));
+  RETURN_IF_ERROR(CheckVariablesIntact());
+  return fetched;
+}
+
+absl::Status SavedModelImpl::CheckVariablesIntact() const {
+  if (contents_.variables_prefix.empty()) return absl::OkStatus();
+  for (const std::string& path : DamagedMappedFiles()) {
+    if (absl::StartsWith(path, contents_.variables_prefix)) {
+      return absl::DataLossError(absl::StrCat(
+          "variables file ", path, " shrank while the model was loaded (overwritten in place?): "
+          "weights read from it are gone; load the model again"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<Tensor>> SavedModelImpl::Run(

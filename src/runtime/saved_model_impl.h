@@ -85,6 +85,9 @@ class SavedModelImpl : public LoadedModel {
                               const std::map<std::string, Tensor>& inputs, PlanSpec* spec,
                               std::vector<Value>* feeds) const;
   absl::StatusOr<std::shared_ptr<const Plan>> GetPlan(const PlanSpec& spec) const;
+  // Weights stay in the mapped variables files (RestoreV2, format/tensor_bundle.h); DataLoss
+  // when one of this model's shrank while mapped, so its pages read as zeros (env.h).
+  absl::Status CheckVariablesIntact() const;
   absl::StatusOr<std::vector<Value>> RunValues(const PlanSpec& spec, std::vector<Value> feeds,
                                                ExecStats* stats = nullptr) const;
 
