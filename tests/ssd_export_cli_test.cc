@@ -143,7 +143,7 @@ TEST(SsdExportCli, SsdMobilenetV1ExportListsAnchorsAndLayers) {
     // docs/ssd.md: 512 input, feature maps 32 .. 1 with A = 3, 6, 6, 6, 6, 6 (5118 anchors).
     ExpectDetectionOutputs(block, {32, 16, 8, 4, 2, 1}, {3, 6, 6, 6, 6, 6}, 3);
     EXPECT_EQ(TensorInfoIn(block, "outputs", "anchors"),
-              std::make_pair(std::string("DT_FLOAT"), std::string("(5118, 4)")));
+              std::make_pair(std::string("DT_FLOAT"), std::string("(-1, 5118, 4)")));
   });
 }
 

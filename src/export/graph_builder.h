@@ -198,6 +198,8 @@ class GraphBuilder {
   NodeOutput Relu6(absl::string_view name, const NodeOutput& features);
   NodeOutput Sigmoid(absl::string_view name, const NodeOutput& x);
   NodeOutput Square(absl::string_view name, const NodeOutput& x);
+  // Zeros of x's shape and dtype (x's values are not read).
+  NodeOutput ZerosLike(absl::string_view name, const NodeOutput& x);
   NodeOutput Rsqrt(absl::string_view name, const NodeOutput& x);
   // Softmax over the last axis (any rank >= 1).
   NodeOutput Softmax(absl::string_view name, const NodeOutput& logits);

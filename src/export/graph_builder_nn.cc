@@ -203,6 +203,10 @@ NodeOutput GraphBuilder::Sigmoid(absl::string_view name, const NodeOutput& x) {
 NodeOutput GraphBuilder::Square(absl::string_view name, const NodeOutput& x) {
   return UnaryOp("Square", name, x);
 }
+
+NodeOutput GraphBuilder::ZerosLike(absl::string_view name, const NodeOutput& x) {
+  return UnaryOp("ZerosLike", name, x);
+}
 NodeOutput GraphBuilder::Rsqrt(absl::string_view name, const NodeOutput& x) {
   return UnaryOp("Rsqrt", name, x);
 }

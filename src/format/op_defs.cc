@@ -999,6 +999,10 @@ constexpr const char* kOpDefs[] = {
            default_value { i: 10 }
          }
          is_stateful: true)pb",
+    R"pb(name: "ZerosLike"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "_Arg"
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" }

@@ -242,6 +242,33 @@ TEST(AnchoredSsdDecoderTest, ThresholdIncludesEqualScoresAndDefaults) {
   EXPECT_EQ((*found)[0].class_id, 2);
 }
 
+TEST(AnchoredSsdDecoderTest, BatchedAnchorsGiveEachImageItsOwn) {
+  // Exports give every output a batch dimension (REST's row format needs it): anchors
+  // [batch, anchors, 4]. Here image 1's anchors are image 0's halved.
+  AnchoredCase c;
+  FakeOutputs out(c.layout, 2);
+  const Tensor shared = c.Anchors();
+  Tensor batched(tensorflow::DT_FLOAT, {2, 6, 4});
+  for (int i = 0; i < 24; ++i) {
+    batched.data<float>()[i] = shared.data<float>()[i];
+    batched.data<float>()[24 + i] = shared.data<float>()[i] / 2;
+  }
+  out.map["anchors"] = batched;
+  for (int64_t b = 0; b < 2; ++b) out.Scores(b, 4)[1] = 0.9f;
+  for (int64_t b = 0; b < 2; ++b) {
+    auto found = c.decoder->Decode(out.map, b, c.decoder->default_selection());
+    ASSERT_TRUE(found.ok()) << found.status();
+    ASSERT_EQ(found->size(), 1u);
+    const float* a = batched.data<float>() + b * 24 + 4 * 4;
+    EXPECT_FLOAT_EQ((*found)[0].box.ymin, a[0]) << b;
+    EXPECT_FLOAT_EQ((*found)[0].box.xmax, a[3]) << b;
+  }
+  // Fewer anchor sets than images is an error, not a read past the end.
+  out.map["anchors"] = Tensor(tensorflow::DT_FLOAT, {1, 6, 4});
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      c.decoder->Decode(out.map, 1, c.decoder->default_selection()).status()));
+}
+
 TEST(AnchoredSsdDecoderTest, BadAnchorsOrOutputsAreErrors) {
   AnchoredCase c;
   FakeOutputs out(c.layout, 1);

@@ -221,16 +221,21 @@ absl::StatusOr<std::vector<Detection>> AnchoredSsdDecoder::Decode(
     const SelectionOptions& options) const {
   const int64_t n = layout_.num_anchors();
   const Tensor* anchors = FindOutput(outputs, kAnchorsOutput);
+  // [n, 4] for every image, or [batch, n, 4] with image b's at b.
+  const bool shared = anchors != nullptr && anchors->shape().rank() == 2;
   if (anchors == nullptr || anchors->dtype() != tensorflow::DT_FLOAT ||
-      anchors->num_elements() != n * 4) {
+      (shared ? anchors->shape() != TensorShape({n, 4})
+              : anchors->shape().rank() != 3 || anchors->shape().dim(0) <= b ||
+                    anchors->shape().dim(1) != n || anchors->shape().dim(2) != 4)) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "output 'anchors' should be DT_FLOAT [", n, ", 4] (the layers have ", n, " anchors); ",
+        "output 'anchors' should be DT_FLOAT [batch, ", n, ", 4] or [", n,
+        ", 4] (the layers have ", n, " anchors); ",
         anchors == nullptr ? "the response has none"
                            : absl::StrCat("got ", DataTypeName(anchors->dtype()), " ",
                                           anchors->shape().DebugString())));
   }
   const SsdRawOutputs raw = GatherSsdOutputs(layout_, outputs, b);
-  const float* a = anchors->data<float>();
+  const float* a = anchors->data<float>() + (shared ? 0 : b * n * 4);
   std::vector<Box> boxes(n);
   for (int64_t k = 0; k < n; ++k) {
     const float* box = a + 4 * k;  // ymin, xmin, ymax, xmax

@@ -147,7 +147,14 @@ std::map<std::string, NodeOutput> SsdMobilenetV1Network::Build(const NodeOutput&
         "; the box predictors need [1,", num_anchors, ",4]")));
     return {};
   }
-  outputs["anchors"] = g_.Reshape("anchors", anchors, {num_anchors, 4});
+  // One copy per image, [batch, anchors, 4], so that every output has the batch dimension
+  // (REST's row format needs it): zeros of shape [batch, 1, 1], from the smallest output,
+  // plus the anchors.
+  const NodeOutput& last = outputs.at(absl::StrCat("localizations_", features.size() - 1));
+  NodeOutput batch_zeros = g_.ZerosLike(
+      "anchors/batch_zeros",
+      g_.Reshape("anchors/per_image", g_.Sum("anchors/image_sum", last, {1, 2, 3, 4}), {-1, 1, 1}));
+  outputs["anchors"] = g_.AddV2("anchors", batch_zeros, anchors);
   return outputs;
 }
 

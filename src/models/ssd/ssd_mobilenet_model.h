@@ -3,8 +3,9 @@
 // SavedModel following docs/detection_models.md: input `images` (512x512 RGB in 0..255, or
 // encoded images), outputs `predictions_i` (sigmoid class scores, [-1, H, W, A, 3]),
 // `localizations_i` (raw (ty, tx, th, tw), [-1, H, W, A, 4]) for the six feature layers and
-// `anchors` ([5118, 4] as (ymin, xmin, ymax, xmax)); signatures `detected_model` and
-// `serving_default`; the label list as the asset `labels.txt`.
+// `anchors` ([-1, 5118, 4] as (ymin, xmin, ymax, xmax), the same for every image);
+// signatures `detected_model` and `serving_default`; the label list as the asset
+// `labels.txt`.
 //
 // The graph (docs/ssd.md): x·2/255 − 1; MobileNetV1 (conv 3x3/2 + bias + ReLU6, then 13
 // depthwise 3x3 + batch norm + ReLU6 / pointwise 1x1 + bias + ReLU6 pairs, stride 2 at pairs

@@ -71,7 +71,7 @@ std::vector<Face> DecodeFaces(const std::map<std::string, Tensor>& out, float si
       scores.push_back(cls[3 * j + 1]);
     }
   }
-  EXPECT_EQ(k, anchors.shape().dim(0));
+  EXPECT_EQ(k, anchors.shape().dim(1));
   std::vector<Face> faces;
   for (int idx : ssd::GreedyNms(boxes, scores, 0.5f, 100)) {
     const ssd::Box& b = boxes[idx];
@@ -132,7 +132,9 @@ TEST_F(SsdMobilenetV1Test, ExportedModelFindsTheReferenceFaces) {
     ASSERT_TRUE(out.ok()) << out.status();
     std::cout << "forward " << run << ": " << MillisSince(start) << " ms\n";
   }
-  EXPECT_EQ(out->at("anchors").shape(), TensorShape({5118, 4}));
+  // Every output has the batch dimension, as REST's row format ("instances") needs.
+  EXPECT_EQ(out->at("anchors").shape(), TensorShape({1, 5118, 4}));
+  for (const auto& [alias, tensor] : *out) EXPECT_EQ(tensor.shape().dim(0), 1) << alias;
   EXPECT_EQ(out->at("predictions_0").shape(), TensorShape({1, 32, 32, 3, 3}));
   EXPECT_EQ(out->at("localizations_5").shape(), TensorShape({1, 1, 1, 6, 4}));
   ExpectReferenceFaces(DecodeFaces(*out, std::max(image->width, image->height)), *image);
