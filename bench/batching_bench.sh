@@ -5,6 +5,9 @@
 # ROUNDS times each, so load from elsewhere hits both alike; the figures are means over the
 # rounds. For half_plus_two (target: batched >= 1.3x unbatched throughput) and, when
 # `savedserve export ssd300` exists, for SSD300 with random weights (target: no worse).
+# Each line also gives the CPU time the server and the clients spent per call (clients and
+# server share the cores), and half_plus_two's run time in process: what batching can save
+# per call is at most that run, against the server's and the client's per-call costs.
 # Usage: bench/batching_bench.sh [build dir] (BENCH_SECONDS, SSD_SECONDS, ROUNDS, SSD_ROUNDS,
 # CONCURRENCY tune it; SKIP_SSD=1 leaves SSD300 out).
 set -euo pipefail
@@ -73,28 +76,30 @@ compare() {
   : >"$WORK/results_$name"
   for round in $(seq "$ROUNDS"); do
     for which in unbatched batched; do
-      local port=$plain only=--predict_only
-      [ "$which" = batched ] && port=$batched
+      local port=$plain pid=$plain_pid only=--predict_only
+      [ "$which" = batched ] && port=$batched && pid=$batched_pid
       [ "$which$round$check" = unbatched11 ] && only=
       "$LOADGEN" --target "127.0.0.1:$port" --model "$name" --concurrency "$CONCURRENCY" \
-        --seconds "$seconds" $only --label "$which" "$@" \
+        --seconds "$seconds" $only --label "$which" --server_pid "$pid" "$@" \
         | grep '^result' >>"$WORK/results_$name" || true
     done
   done
   awk -v title="$title" '
     { for (i = 2; i <= NF; ++i) { split($i, kv, "="); v[kv[1]] = kv[2] }
       n[v["label"]]++; rps[v["label"]] += v["rps"]; p50[v["label"]] += v["p50_us"]
-      p99[v["label"]] += v["p99_us"]; err[v["label"]] += v["errors"] }
+      p99[v["label"]] += v["p99_us"]; err[v["label"]] += v["errors"]
+      scpu[v["label"]] += v["server_cpu_us"]; ccpu[v["label"]] += v["client_cpu_us"] }
     END {
       for (k = 1; k <= 2; ++k) {
         l = k == 1 ? "unbatched" : "batched"
         if (!n[l]) { print "  " l ": no result"; continue }
-        printf "  %-10s %9.1f req/s   p50 %8.0f us   p99 %8.0f us   errors %d\n", l,
-               rps[l] / n[l], p50[l] / n[l], p99[l] / n[l], err[l]
+        printf "  %-10s %9.1f req/s   p50 %8.0f us   p99 %8.0f us   CPU/call server %6.1f us, client %6.1f us   errors %d\n", l,
+               rps[l] / n[l], p50[l] / n[l], p99[l] / n[l], scpu[l] / n[l], ccpu[l] / n[l], err[l]
       }
       if (n["check"])
-        printf "  %-10s %9.1f req/s   p50 %8.0f us   p99 %8.0f us   (grpc.health.v1 Check, unbatched server)\n",
-               "check", rps["check"] / n["check"], p50["check"] / n["check"], p99["check"] / n["check"]
+        printf "  %-10s %9.1f req/s   p50 %8.0f us   p99 %8.0f us   CPU/call server %6.1f us, client %6.1f us   (grpc.health.v1 Check, unbatched server)\n",
+               "check", rps["check"] / n["check"], p50["check"] / n["check"], p99["check"] / n["check"],
+               scpu["check"] / n["check"], ccpu["check"] / n["check"]
       if (n["unbatched"] && rps["unbatched"] > 0 && n["batched"])
         printf "%s batched / unbatched throughput ratio: %.2f\n", title,
                (rps["batched"] / n["batched"]) / (rps["unbatched"] / n["unbatched"])
@@ -110,6 +115,9 @@ echo "savedserve serve on $(nproc) cores"
 "$BIN" export half_plus_two --export_base "$WORK/models" --model_name half_plus_two \
   --version 1 >/dev/null
 compare half_plus_two half_plus_two "$WORK/models/half_plus_two" "$TINY_PARAMS" "$SECONDS_EACH" 1
+# What batching could save per call at most: the model's own run, in process.
+"$BIN" bench --dir "$WORK/models/half_plus_two/1" --batch 1 --iterations 20000 --warmup 100 \
+  --intra_op_threads 1 2>/dev/null | sed -n 's/.*batch 1: median \([0-9.]*\) ms.*/half_plus_two run in process (savedserve bench, batch 1): median \1 ms/p'
 echo
 
 if [ "${SKIP_SSD:-0}" = 1 ]; then

@@ -7,17 +7,24 @@
 // each, errors and Predict's throughput as a ratio of Check's, and machine-readable lines
 //   result label=<label> rps=<req/s> p50_us=<us> p99_us=<us> errors=<n>
 // (label "check" for Check, --label for Predict) for scripts comparing runs
-// (bench/batching_bench.sh).
+// (bench/batching_bench.sh). With --server_pid (a server on this machine) the lines also
+// give the CPU time the server and this client spent per successful call,
+//   ... server_cpu_us=<us> client_cpu_us=<us>
+// which says where a closed loop's time goes when both share the machine's cores.
 //
 //   grpc_loadgen --target 127.0.0.1:8500 [--model half_plus_two] [--signature KEY]
 //                [--input x] [--shape 1,300,300,3] [--concurrency 4] [--seconds 5]
-//                [--predict_only] [--label NAME]
+//                [--predict_only] [--label NAME] [--server_pid PID]
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -38,11 +45,43 @@ struct Result {
   double p50_us = 0, p99_us = 0;
   int64_t errors = 0;
   std::string first_error;
+  double server_cpu_us = -1, client_cpu_us = -1;  // per successful call; -1: unknown
 };
 
-// Runs `call` in `threads` threads for `seconds` (after a short warm-up) and measures it.
-Result Measure(int threads, double seconds, const std::function<absl::Status(int)>& call) {
+// User + system CPU seconds of process `pid` (from /proc), or -1.
+double ProcessCpuSeconds(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return -1;
+  // Fields after the command (which may hold spaces) start after the last ')'.
+  const size_t close = line.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields;
+  size_t at = close + 2;
+  while (at < line.size()) {
+    const size_t space = std::min(line.find(' ', at), line.size());
+    fields.push_back(line.substr(at, space - at));
+    at = space + 1;
+  }
+  if (fields.size() < 13) return -1;  // utime and stime are fields 14 and 15 (11, 12 here)
+  return (std::atof(fields[11].c_str()) + std::atof(fields[12].c_str())) / sysconf(_SC_CLK_TCK);
+}
+
+// User + system CPU seconds of this process.
+double OwnCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Runs `call` in `threads` threads for `seconds` (after a short warm-up) and measures it;
+// with server_pid > 0, also the server's CPU time.
+Result Measure(int threads, double seconds, int server_pid,
+               const std::function<absl::Status(int)>& call) {
   for (int t = 0; t < threads; ++t) (void)call(t);  // connect
+  const double server_cpu = server_pid > 0 ? ProcessCpuSeconds(server_pid) : -1;
+  const double client_cpu = OwnCpuSeconds();
   std::atomic<bool> stop{false};
   std::vector<std::vector<int64_t>> latencies(threads);
   std::vector<int64_t> errors(threads, 0);
@@ -68,6 +107,8 @@ Result Measure(int threads, double seconds, const std::function<absl::Status(int
   stop = true;
   for (std::thread& w : workers) w.join();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  const double server_cpu_end = server_pid > 0 ? ProcessCpuSeconds(server_pid) : -1;
+  const double client_cpu_end = OwnCpuSeconds();
   std::vector<int64_t> all;
   Result result;
   for (int t = 0; t < threads; ++t) {
@@ -78,6 +119,10 @@ Result Measure(int threads, double seconds, const std::function<absl::Status(int
   if (all.empty()) return result;
   std::sort(all.begin(), all.end());
   result.requests_per_second = all.size() / elapsed;
+  if (server_cpu >= 0 && server_cpu_end >= 0) {
+    result.server_cpu_us = (server_cpu_end - server_cpu) * 1e6 / all.size();
+  }
+  result.client_cpu_us = (client_cpu_end - client_cpu) * 1e6 / all.size();
   result.p50_us = all[all.size() / 2];
   result.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
   return result;
@@ -87,12 +132,20 @@ void Print(const char* name, const Result& r) {
   std::printf("%-28s %10.0f req/s   p50 %7.0f us   p99 %7.0f us   errors %lld%s%s\n", name,
               r.requests_per_second, r.p50_us, r.p99_us, static_cast<long long>(r.errors),
               r.errors ? "  first: " : "", r.first_error.c_str());
+  if (r.server_cpu_us >= 0) {
+    std::printf("%-28s CPU per call: server %.1f us, client %.1f us\n", "", r.server_cpu_us,
+                r.client_cpu_us);
+  }
 }
 
 // The machine-readable line for scripts.
 void PrintResult(const std::string& label, const Result& r) {
-  std::printf("result label=%s rps=%.1f p50_us=%.0f p99_us=%.0f errors=%lld\n", label.c_str(),
+  std::printf("result label=%s rps=%.1f p50_us=%.0f p99_us=%.0f errors=%lld", label.c_str(),
               r.requests_per_second, r.p50_us, r.p99_us, static_cast<long long>(r.errors));
+  if (r.server_cpu_us >= 0) {
+    std::printf(" server_cpu_us=%.1f client_cpu_us=%.1f", r.server_cpu_us, r.client_cpu_us);
+  }
+  std::printf("\n");
 }
 
 struct Flags {
@@ -102,6 +155,7 @@ struct Flags {
   double seconds = 5;
   bool predict_only = false;
   std::string label = "predict";
+  int server_pid = 0;  // > 0: also measure that process's CPU time
 };
 
 std::vector<int64_t> ParseShape(const std::string& text) {
@@ -144,6 +198,8 @@ bool ParseFlags(int argc, char** argv, Flags* f) {
       f->seconds = std::atof(value.c_str());
     } else if (flag == "--label") {
       f->label = value;
+    } else if (flag == "--server_pid") {
+      f->server_pid = std::atoi(value.c_str());
     } else {
       std::fprintf(stderr, "unknown flag %s\n", flag.c_str());
       return false;
@@ -192,12 +248,12 @@ int Main(int argc, char** argv) {
               flags.target.c_str());
   Result health;
   if (!flags.predict_only) {
-    health = Measure(flags.concurrency, flags.seconds,
+    health = Measure(flags.concurrency, flags.seconds, flags.server_pid,
                      [&](int t) { return clients[t]->HealthCheck().status(); });
     Print("grpc.health.v1 Check", health);
     PrintResult("check", health);
   }
-  const Result predict = Measure(flags.concurrency, flags.seconds,
+  const Result predict = Measure(flags.concurrency, flags.seconds, flags.server_pid,
                                  [&](int t) { return clients[t]->Predict(request).status(); });
   Print(("Predict " + flags.model).c_str(), predict);
   if (health.requests_per_second > 0) {
