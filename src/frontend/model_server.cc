@@ -178,6 +178,7 @@ absl::Status ModelServer::Start() {
   if (batching) {
     batching->scheduler.env = options_.env;
     ASSIGN_OR_RETURN(batch_scheduler_, SharedBatchScheduler::Create(batching->scheduler));
+    batching->batching.metrics = metrics_.get();
     core_options.model_wrapper = BatchingWrapper(batch_scheduler_, batching->batching);
   }
   ASSIGN_OR_RETURN(core_, ServerCore::Create(std::move(core_options)));

@@ -96,7 +96,8 @@ absl::StatusOr<BatchingConfig> BatchingConfigFromParameters(
 
 // One caller's part of a batch, on the caller's stack; the batch fills in the answer.
 struct BatchingModel::Call : public BatchTask {
-  Call(Inputs in, int64_t r) : inputs(std::move(in)), rows(r) {}
+  Call(Inputs in, int64_t r, uint64_t now_micros)
+      : inputs(std::move(in)), rows(r), enqueued_micros(now_micros) {}
   int64_t size() const override { return rows; }
   void Finish(absl::Status s, Outputs o = {}) {
     status = std::move(s);
@@ -105,6 +106,7 @@ struct BatchingModel::Call : public BatchTask {
 
   const Inputs inputs;  // sorted by name, as every call of its kind
   const int64_t rows;
+  const uint64_t enqueued_micros;  // the scheduler's clock
   absl::Status status = absl::InternalError("batch not processed");
   Outputs outputs;
 };
@@ -192,7 +194,7 @@ absl::StatusOr<BatchingModel::Outputs> BatchingModel::Submit(
     return SubmitSplit(kind, inputs, rows, make_runner);
   }
   ASSIGN_OR_RETURN(Queue * queue, QueueFor(kind, make_runner));
-  Call call(std::move(inputs), rows);
+  Call call(std::move(inputs), rows, scheduler_->env()->NowMicros());
   RETURN_IF_ERROR(queue->queue->Schedule(call));
   if (!call.status.ok()) return call.status;
   return std::move(call.outputs);
@@ -251,6 +253,14 @@ absl::StatusOr<BatchingModel::Queue*> BatchingModel::QueueFor(
 void BatchingModel::ProcessBatch(const Runner& runner, const Batch& batch) const {
   std::vector<Call*> calls;
   for (BatchTask* task : batch) calls.push_back(static_cast<Call*>(task));
+  if (options_.metrics != nullptr) {
+    const uint64_t now = scheduler_->env()->NowMicros();
+    for (const Call* call : calls) {
+      options_.metrics->RecordBatchQueuing(
+          scheduler_->thread_pool_name(),
+          static_cast<int64_t>(now - std::min(now, call->enqueued_micros)));
+    }
+  }
   calls = DropUnbatchable(std::move(calls));
   if (calls.empty()) return;
   absl::Status status = RunMerged(runner, calls);
@@ -319,6 +329,7 @@ absl::Status BatchingModel::RunMerged(const Runner& runner, const std::vector<Ca
     for (const Call* call : calls) parts.push_back(PadToDims(call->inputs[i].second, dims));
     merged.emplace_back(calls[0]->inputs[i].first, ConcatRows(parts, padded - rows));
   }
+  if (options_.metrics != nullptr) options_.metrics->RecordWrappedRun();
   ASSIGN_OR_RETURN(Outputs outputs, runner(merged));
   RETURN_IF_ERROR(CheckOutputs(outputs, padded));
   int64_t offset = 0;

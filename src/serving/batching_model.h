@@ -19,6 +19,9 @@
 // fails, each call is retried alone, so one bad request (say an unparsable tf.Example) cannot
 // fail its batch-mates. Calls with target nodes, or without inputs, run unbatched.
 //
+// With BatchingOptions::metrics, each call's time in the queue and each run of the wrapped
+// model are recorded as TF Serving's BatchingSession does (serving/metrics.h).
+//
 // Ownership: the wrapper owns the wrapped model and its queues, and shares the scheduler.
 // It lives inside a Servable, so a version being unloaded stays alive until its queued calls
 // (whose callers hold the ServableHandle) have run; its destructor then removes its queues.
@@ -35,6 +38,7 @@
 #include "absl/synchronization/mutex.h"
 #include "runtime/loaded_model.h"
 #include "serving/batching_scheduler.h"
+#include "serving/metrics.h"
 #include "tensorflow_serving/servables/tensorflow/batching_parameters.pb.h"
 
 namespace savedserve {
@@ -50,6 +54,7 @@ struct BatchingOptions {
   // into parts of at most queue.max_batch_size rows, queued one after another; the outputs are
   // joined again. 0: no splitting, larger calls fail.
   int64_t max_split_input_rows = 0;
+  Metrics* metrics = nullptr;  // not owned; may be null
 };
 
 // BatchingParameters read as TF Serving reads them: unset fields keep TF Serving's defaults

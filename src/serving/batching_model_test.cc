@@ -5,11 +5,13 @@
 // queued in them have run. Also BatchingParameters as TF Serving reads them.
 #include "serving/batching_model.h"
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -128,6 +130,30 @@ TEST_F(BatchingModelTest, ConcurrentCallsShareOneRun) {
   ExpectUnbatchedAnswer(*a, x1);
   ExpectUnbatchedAnswer(*b, x2);
   ExpectUnbatchedAnswer(*c, x3);
+}
+
+TEST_F(BatchingModelTest, RecordsQueuingLatencyAndWrappedRunsAsTfServing) {
+  Metrics metrics;
+  BatchingOptions options = Options(8, 5000);
+  options.metrics = &metrics;
+  Make(options);
+  AsyncCall* a = PredictAsync(Floats({1}, {1}));
+  AsyncCall* b = PredictAsync(Floats({5}, {1}));
+  scheduler_->WaitForEnqueuedTasks(2);
+  env_.AdvanceMicros(5000);
+  EXPECT_TRUE(scheduler_->ProcessOneBatch());
+  JoinAll();
+  ASSERT_TRUE(a->result.ok() && b->result.ok());
+  const std::string text = metrics.PrometheusText();
+  const std::string queuing = ":tensorflow:serving:batching_session:queuing_latency";
+  EXPECT_THAT(text, HasSubstr(queuing + "_count{thread_pool_name=\"batch_threads\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr(queuing + "_sum{thread_pool_name=\"batch_threads\"} 10000\n"));
+  // 5000 us lies between BatchingSession's bounds 100 * 1.2^21 and 100 * 1.2^22.
+  EXPECT_THAT(text, HasSubstr(queuing + "_bucket{thread_pool_name=\"batch_threads\",le=\"" +
+                              absl::StrCat(100 * std::pow(1.2, 21)) + "\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(queuing + "_bucket{thread_pool_name=\"batch_threads\",le=\"" +
+                              absl::StrCat(100 * std::pow(1.2, 22)) + "\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr(":tensorflow:serving:batching_session:wrapped_run_count 1\n"));
 }
 
 TEST_F(BatchingModelTest, TimeoutClosesPartialBatch) {

@@ -103,7 +103,7 @@ class SharedBatchScheduler : public std::enable_shared_from_this<SharedBatchSche
     // Batches processed at once, on the threads of waiting callers; 0: none, ProcessOneBatch()
     // steps by hand. TF Serving's default is one per core.
     int num_batch_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::string thread_pool_name = "batch_threads";  // for logs
+    std::string thread_pool_name = "batch_threads";  // for logs and metrics
     Env* env = Env::Default();                       // the clock for batch timeouts
   };
   // InvalidArgument when num_batch_threads < 0.
@@ -133,6 +133,8 @@ class SharedBatchScheduler : public std::enable_shared_from_this<SharedBatchSche
   int64_t NumBatchesProcessed() const;
   // Queues not yet destroyed.
   int NumQueues() const;
+  const std::string& thread_pool_name() const { return options_.thread_pool_name; }
+  Env* env() const { return options_.env; }
 
  private:
   friend class BatchQueue;

@@ -3,6 +3,9 @@
 //   :tensorflow:serving:request_latency{model_name,API,entrypoint} histogram (TF Serving)
 //   :tensorflow:serving:runtime_latency{model_name,API,runtime}    histogram (TF Serving;
 //                                                                 runtime "savedserve")
+//   :tensorflow:serving:batching_session:queuing_latency{thread_pool_name}  histogram (TF
+//                                       Serving's BatchingSession; its buckets 100 * 1.2^i, i < 52)
+//   :tensorflow:serving:batching_session:wrapped_run_count              counter (TF Serving)
 //   :savedserve:request_count{model_name,version,API,entrypoint,status}  counter
 //   :savedserve:load_attempt_count{model_name,version,status}      counter (status OK/ERROR)
 //   :savedserve:load_latency{model_name}                           histogram, successful loads
@@ -17,14 +20,22 @@
 namespace savedserve {
 namespace {
 
-constexpr int kNumBounds = 33;
+// TF Serving's exponential buckets: scale * growth^i for i < count, then +Inf.
+std::vector<double>* ExponentialBounds(double scale, double growth, int count) {
+  auto* bounds = new std::vector<double>;
+  for (int i = 0; i < count; ++i) bounds->push_back(scale * std::pow(growth, i));
+  return bounds;
+}
 
+// Request, runtime and load latencies.
 const std::vector<double>& BucketBounds() {
-  static const std::vector<double>* bounds = [] {
-    auto* b = new std::vector<double>;
-    for (int i = 0; i < kNumBounds; ++i) b->push_back(10.0 * std::pow(1.8, i));
-    return b;
-  }();
+  static const std::vector<double>* bounds = ExponentialBounds(10, 1.8, 33);
+  return *bounds;
+}
+
+// BatchingSession's queuing latency (up to about a second).
+const std::vector<double>& QueuingBounds() {
+  static const std::vector<double>* bounds = ExponentialBounds(100, 1.2, 52);
   return *bounds;
 }
 
@@ -75,14 +86,16 @@ void Header(const char* name, const char* type, const char* help, std::string* o
 }
 
 template <typename H>
-void HistogramLines(const char* name, Labels labels, const H& h, std::string* out) {
+void HistogramLines(const char* name, Labels labels, const H& h, std::string* out,
+                    const std::vector<double>& bounds = BucketBounds()) {
   const std::string text = LabelText(labels);
   const std::string base = text.substr(0, text.size() - 1);  // without the closing brace
   const char* sep = labels.empty() ? "" : ",";
+  const int num_bounds = static_cast<int>(bounds.size());
   int64_t cumulative = 0;
-  for (int i = 0; i <= kNumBounds; ++i) {
+  for (int i = 0; i <= num_bounds; ++i) {
     cumulative += i < static_cast<int>(h.bucket_counts.size()) ? h.bucket_counts[i] : 0;
-    const std::string le = i < kNumBounds ? absl::StrCat(BucketBounds()[i]) : "+Inf";
+    const std::string le = i < num_bounds ? absl::StrCat(bounds[i]) : "+Inf";
     absl::StrAppend(out, name, "_bucket", base, sep, "le=\"", le, "\"} ", cumulative, "\n");
   }
   absl::StrAppend(out, name, "_sum", text, " ", h.sum_us, "\n");
@@ -91,9 +104,9 @@ void HistogramLines(const char* name, Labels labels, const H& h, std::string* ou
 
 }  // namespace
 
-void Metrics::Observe(Histogram& h, int64_t latency_us) {
-  if (h.bucket_counts.empty()) h.bucket_counts.assign(kNumBounds + 1, 0);
-  const auto& bounds = BucketBounds();
+void Metrics::Observe(Histogram& h, int64_t latency_us, const std::vector<double>* buckets) {
+  const std::vector<double>& bounds = buckets != nullptr ? *buckets : BucketBounds();
+  if (h.bucket_counts.empty()) h.bucket_counts.assign(bounds.size() + 1, 0);
   const size_t bucket =
       std::lower_bound(bounds.begin(), bounds.end(), static_cast<double>(latency_us)) -
       bounds.begin();
@@ -124,6 +137,18 @@ void Metrics::RecordRuntime(const std::string& model, const std::string& api,
   auto h = runtime_latency_.find(key);
   if (h == runtime_latency_.end()) h = runtime_latency_.emplace(key, Histogram{}).first;
   Observe(h->second, latency_us);
+}
+
+void Metrics::RecordBatchQueuing(const std::string& thread_pool_name, int64_t latency_us) {
+  absl::MutexLock lock(&mu_);
+  auto h = batch_queuing_.find(thread_pool_name);
+  if (h == batch_queuing_.end()) h = batch_queuing_.emplace(thread_pool_name, Histogram{}).first;
+  Observe(h->second, latency_us, &QueuingBounds());
+}
+
+void Metrics::RecordWrappedRun() {
+  absl::MutexLock lock(&mu_);
+  ++wrapped_runs_;
 }
 
 void Metrics::RecordLoad(const std::string& model, int64_t version, bool ok, int64_t latency_us) {
@@ -167,6 +192,18 @@ std::string Metrics::PrometheusText() const {
                     {"API", ApiLabel(std::get<1>(key))},
                     {"runtime", "savedserve"}},
                    h, &out);
+  }
+  if (!batch_queuing_.empty() || wrapped_runs_ > 0) {  // only with server-side batching
+    Header(":tensorflow:serving:batching_session:queuing_latency", "histogram",
+           "Distribution of wall time spent (in microseconds) in queuing", &out);
+    for (const auto& [pool, h] : batch_queuing_) {
+      HistogramLines(":tensorflow:serving:batching_session:queuing_latency",
+                     {{"thread_pool_name", pool}}, h, &out, QueuingBounds());
+    }
+    Header(":tensorflow:serving:batching_session:wrapped_run_count", "counter",
+           "Total count of run calls on the wrapped session", &out);
+    absl::StrAppend(&out, ":tensorflow:serving:batching_session:wrapped_run_count ",
+                    wrapped_runs_, "\n");
   }
   Header(":savedserve:request_count", "counter",
          "Requests by model, version, API, frontend and status.", &out);

@@ -3,8 +3,10 @@
 // Request metrics use TF Serving's names and labels (":tensorflow:serving:request_count"
 // {model_name, status}, ":tensorflow:serving:request_latency"{model_name, API, entrypoint},
 // microseconds, successful requests only; ":tensorflow:serving:runtime_latency"{model_name,
-// API, runtime}, the model run inside a request); the rest are ":savedserve:..." (see
-// metrics.cc).
+// API, runtime}, the model run inside a request; with server-side batching, as its
+// BatchingSession, ":tensorflow:serving:batching_session:queuing_latency"{thread_pool_name} and
+// ":tensorflow:serving:batching_session:wrapped_run_count"); the rest are ":savedserve:..."
+// (see metrics.cc).
 // Safe for concurrent use; recording is cheap (one mutex, no allocation on the hot path
 // once a label set has been seen).
 #pragma once
@@ -29,6 +31,10 @@ class Metrics {
   // The wall time of the model run inside one successful request (TF Serving's
   // runtime_latency; the difference to request_latency is the serving overhead).
   void RecordRuntime(const std::string& model, const std::string& api, int64_t latency_us);
+  // Server-side batching: one call's wait in its queue, from enqueueing to its batch's start.
+  void RecordBatchQueuing(const std::string& thread_pool_name, int64_t latency_us);
+  // Server-side batching: one run of the wrapped model (one batch, or a retried call).
+  void RecordWrappedRun();
   void RecordLoad(const std::string& model, int64_t version, bool ok, int64_t latency_us);
   void SetLoadedVersions(const std::string& model, int count);
   // The whole registry, with `# HELP` and `# TYPE` lines.
@@ -40,7 +46,8 @@ class Metrics {
     int64_t count = 0;
     double sum_us = 0;
   };
-  static void Observe(Histogram& h, int64_t latency_us);
+  // Into `bounds`' buckets (plus +Inf): TF Serving's request buckets unless given.
+  static void Observe(Histogram& h, int64_t latency_us, const std::vector<double>* bounds = nullptr);
 
   // std::less<> lets the hot path look keys up by reference, without building strings.
   mutable absl::Mutex mu_;
@@ -58,6 +65,9 @@ class Metrics {
   std::map<std::tuple<std::string, int64_t, bool>, int64_t, std::less<>> loads_
       ABSL_GUARDED_BY(mu_);
   std::map<std::string, Histogram, std::less<>> load_latency_ ABSL_GUARDED_BY(mu_);
+  // thread_pool_name -> queuing latency of batched calls (BatchingSession's buckets)
+  std::map<std::string, Histogram, std::less<>> batch_queuing_ ABSL_GUARDED_BY(mu_);
+  int64_t wrapped_runs_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, int, std::less<>> loaded_versions_ ABSL_GUARDED_BY(mu_);
 };
 
