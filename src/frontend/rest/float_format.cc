@@ -216,6 +216,11 @@ size_t FormatPositive(float magnitude, bool negative, char* buf) {
       nine.mantissa % 1000 == 500) {
     return FormatWithCharconv(value, buf);
   }
+  // Six digits can only read back when the three dropped ones are close to a multiple of
+  // 1000: a normal float's half-ulp is below value · 2^-24 < 10^9 · 2^-24 ≈ 59.6 units of
+  // the ninth digit, and nine is itself within half a unit. Most values end here.
+  const uint64_t dropped = nine.mantissa % 1000;
+  if (std::min(dropped, 1000 - dropped) > 64) return WriteGeneral(nine, 9, negative, buf);
   Decimal six{nine.mantissa / 1000 + (nine.mantissa % 1000 > 500 ? 1 : 0), nine.exponent};
   if (six.mantissa == 1000000) {
     six.mantissa = 100000;
