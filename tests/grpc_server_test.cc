@@ -333,6 +333,33 @@ TEST(ModelServerOptionsTest, ConfigFileChangesAreApplied) {
   EXPECT_TRUE(client->Predict(Spec("second"), {{"x", Vector({1})}}).ok());
 }
 
+TEST(ModelServerOptionsTest, UnixSocketAndChannelArguments) {
+  TempDir dir;
+  ASSERT_TRUE(Env::Default()->CreateDirs(JoinPath(dir.path(), "1")).ok());
+  ModelServerOptions options = LocalOptions();
+  options.model_base_path = dir.path();
+  options.grpc_socket_path = JoinPath(dir.path(), "grpc.sock");
+  options.grpc_channel_arguments = "grpc.max_concurrent_streams=100,grpc.primary_user_agent=t";
+  options.loader = [](const ServableId& id,
+                      const std::string& path) -> absl::StatusOr<ServableHandle> {
+    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
+  };
+  auto server = ModelServer::Create(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  PredictionClientOptions client_options;
+  client_options.target = "unix:" + options.grpc_socket_path;
+  auto client = PredictionClient::Create(client_options);
+  ASSERT_TRUE(client.ok()) << client.status();
+  auto y = (*client)->Predict(Spec("default"), {{"x", Vector({2})}});
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_THAT(Floats(y->at("y")), ElementsAre(3.0f));
+
+  options.grpc_socket_path.clear();
+  options.grpc_channel_arguments = "grpc.max_concurrent_streams";
+  EXPECT_THAT(ModelServer::Create(options).status().message(),
+              HasSubstr("'grpc.max_concurrent_streams' is not name=value"));
+}
+
 TEST(ModelServerOptionsTest, RejectsBadConfigurations) {
   ModelServerOptions none = LocalOptions();
   EXPECT_EQ(ModelServer::Create(none).status().code(), absl::StatusCode::kInvalidArgument);

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/logging.h"
 #include "frontend/model_server.h"
@@ -22,10 +23,64 @@ namespace {
 
 constexpr char kVersion[] = "0.1.0";
 
+// tensorflow_model_server flags about TensorFlow's own machinery (file system caches,
+// the profiler, load thread pools, trimming the MetaGraph): accepted so that existing
+// command lines run, and without effect here.
+struct NoOpFlags {
+  bool flush_filesystem_caches = true;
+  bool remove_unused_fields_from_bundle_metagraph = true;
+  bool enable_profiler = true;
+  bool enable_grpc_healthcheck_service = false;  // grpc.health.v1 is always served
+  int num_load_threads = 0;
+  int num_unload_threads = 0;
+};
+
+// tensorflow_model_server flags whose feature savedserve does not have: setting one is an
+// error naming it, rather than a server that silently behaves otherwise.
+struct UnsupportedFlags {
+  std::string ssl_config_file;
+  std::string platform_config_file;
+  std::string tensorflow_session_config_file;
+  bool enable_per_model_batching_parameters = false;
+  bool enable_signature_method_name_check = false;
+  bool prefer_tflite_model = false;
+
+  // The error for the first one set, or "".
+  std::string Error() const {
+    auto unsupported = [](const char* flag, const char* what) {
+      return absl::StrCat(flag, " is not supported (", what, ")");
+    };
+    if (!ssl_config_file.empty()) {
+      return unsupported("--ssl_config_file",
+                         "gRPC over TLS; put a TLS-terminating proxy in front of the server");
+    }
+    if (!platform_config_file.empty()) {
+      return unsupported("--platform_config_file",
+                         "TensorFlow session bundle configs; use the serve flags instead");
+    }
+    if (!tensorflow_session_config_file.empty()) {
+      return unsupported("--tensorflow_session_config_file",
+                         "TensorFlow ConfigProto; use --tensorflow_intra_op_parallelism");
+    }
+    if (enable_per_model_batching_parameters) {
+      return unsupported("--enable_per_model_batching_parameters",
+                         "batching_params.pbtxt per SavedModel; use --batching_parameters_file");
+    }
+    if (enable_signature_method_name_check) {
+      return unsupported("--enable_signature_method_name_check",
+                         "every signature can be called through Predict");
+    }
+    if (prefer_tflite_model) return unsupported("--prefer_tflite_model", "no TF Lite runtime");
+    return "";
+  }
+};
+
 struct ServeFlags {
   ModelServerOptions server;
   bool version = false;
   std::string conv_winograd = "large";
+  NoOpFlags no_op;
+  UnsupportedFlags unsupported;
 };
 
 void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
@@ -94,6 +149,35 @@ void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
   cmd->add_option("--saved_model_tags", o->saved_model_tags,
                   "Comma-separated tags of the MetaGraph to load")
       ->capture_default_str();
+  cmd->add_option("--grpc_socket_path", o->grpc_socket_path,
+                  "Also serve gRPC on this UNIX socket");
+  cmd->add_option("--grpc_channel_arguments", o->grpc_channel_arguments,
+                  "gRPC server channel arguments: name=value,... (integers as integers)");
+}
+
+void AddNoOpFlags(CLI::App* cmd, NoOpFlags* f) {
+  const char* kNoEffect = "Accepted for tensorflow_model_server command lines; no effect";
+  cmd->add_flag("--flush_filesystem_caches", f->flush_filesystem_caches, kNoEffect);
+  cmd->add_flag("--remove_unused_fields_from_bundle_metagraph",
+                f->remove_unused_fields_from_bundle_metagraph, kNoEffect);
+  cmd->add_flag("--enable_profiler", f->enable_profiler, kNoEffect);
+  cmd->add_flag("--enable_grpc_healthcheck_service", f->enable_grpc_healthcheck_service,
+                "Accepted; grpc.health.v1 is always served");
+  cmd->add_option("--num_load_threads", f->num_load_threads, kNoEffect);
+  cmd->add_option("--num_unload_threads", f->num_unload_threads, kNoEffect);
+}
+
+void AddUnsupportedFlags(CLI::App* cmd, UnsupportedFlags* f) {
+  const char* kUnsupported = "tensorflow_model_server's; not supported (an error when set)";
+  cmd->add_option("--ssl_config_file", f->ssl_config_file, kUnsupported);
+  cmd->add_option("--platform_config_file", f->platform_config_file, kUnsupported);
+  cmd->add_option("--tensorflow_session_config_file", f->tensorflow_session_config_file,
+                  kUnsupported);
+  cmd->add_flag("--enable_per_model_batching_parameters",
+                f->enable_per_model_batching_parameters, kUnsupported);
+  cmd->add_flag("--enable_signature_method_name_check", f->enable_signature_method_name_check,
+                kUnsupported);
+  cmd->add_flag("--prefer_tflite_model", f->prefer_tflite_model, kUnsupported);
 }
 
 // The valid flags, for the message about an unknown one.
@@ -138,6 +222,8 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "serve", "Serve SavedModels over TF Serving's gRPC and REST APIs (tensorflow_model_server)");
   AddServerFlags(cmd, &flags->server);
+  AddNoOpFlags(cmd, &flags->no_op);
+  AddUnsupportedFlags(cmd, &flags->unsupported);
   cmd->add_flag("--version", flags->version, "Print the version and exit");
   cmd->add_option("--conv_winograd", flags->conv_winograd, kConvWinogradHelp)
       ->check(CLI::IsMember(kConvWinogradValues))
@@ -150,6 +236,11 @@ void RegisterServeCommand(CLI::App& app, int* exit_code) {
       std::cerr << "savedserve serve: unknown flag or argument: "
                 << absl::StrJoin(cmd->remaining(), " ") << "\nValid flags: " << FlagList(*cmd)
                 << "\n";
+      *exit_code = 2;
+      return;
+    }
+    if (const std::string error = flags->unsupported.Error(); !error.empty()) {
+      std::cerr << "savedserve serve: " << error << "\n";
       *exit_code = 2;
       return;
     }

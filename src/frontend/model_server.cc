@@ -5,6 +5,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -100,6 +101,27 @@ absl::StatusOr<std::optional<BatchingConfig>> ReadBatchingConfig(
                << queue.max_enqueued_batches << ", num_batch_threads "
                << config->scheduler.num_batch_threads;
   return *std::move(config);
+}
+
+// Adds TF Serving's --grpc_channel_arguments ("name=value,..."; integer values as integers).
+absl::Status AddChannelArguments(const std::string& text, grpc::ServerBuilder* builder) {
+  if (text.empty()) return absl::OkStatus();
+  for (absl::string_view argument : absl::StrSplit(text, ',')) {
+    const size_t equals = argument.find('=');
+    if (equals == absl::string_view::npos || equals == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--grpc_channel_arguments: '", argument, "' is not name=value (in '", text, "')"));
+    }
+    const std::string name(argument.substr(0, equals));
+    const std::string value(argument.substr(equals + 1));
+    int number = 0;
+    if (absl::SimpleAtoi(value, &number)) {
+      builder->AddChannelArgument(name, number);
+    } else {
+      builder->AddChannelArgument(name, value);
+    }
+  }
+  return absl::OkStatus();
 }
 
 // Puts every loaded model behind `scheduler`.
@@ -199,6 +221,11 @@ absl::Status ModelServer::StartGrpc() {
   const std::string address = absl::StrCat(options_.grpc_address, ":", options_.grpc_port);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &grpc_port_);
+  if (!options_.grpc_socket_path.empty()) {
+    builder.AddListeningPort("unix:" + options_.grpc_socket_path,
+                             grpc::InsecureServerCredentials());
+  }
+  RETURN_IF_ERROR(AddChannelArguments(options_.grpc_channel_arguments, &builder));
   builder.RegisterService(prediction_service_.get());
   builder.RegisterService(model_service_.get());
   builder.RegisterService(health_service_.get());
@@ -211,8 +238,10 @@ absl::Status ModelServer::StartGrpc() {
   builder.SetResourceQuota(quota);
   grpc_server_ = builder.BuildAndStart();
   if (grpc_server_ == nullptr || grpc_port_ == 0) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen for gRPC on ", address, " (is the port in use?)"));
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen for gRPC on ", address,
+        options_.grpc_socket_path.empty() ? "" : " and unix:" + options_.grpc_socket_path,
+        " (is the port in use, or the socket's directory missing?)"));
   }
   SS_LOG(INFO) << "Running gRPC ModelServer at " << options_.grpc_address << ":" << grpc_port_
                << " ...";

@@ -43,6 +43,11 @@ struct ModelServerOptions {
   int grpc_max_threads = 0;  // <= 0: 4 per core
   // Largest request or response message, both ways. TF Serving's is INT_MAX (2 GiB - 1).
   int grpc_max_message_size_bytes = INT_MAX;
+  // Also serve gRPC on this UNIX socket (TF Serving's --grpc_socket_path); empty: no.
+  std::string grpc_socket_path;
+  // gRPC server channel arguments, as TF Serving's --grpc_channel_arguments:
+  // "name=value,name=value"; values that are integers are passed as integers.
+  std::string grpc_channel_arguments;
 
   // REST. Port 0 turns REST off, as in TF Serving; kPickFreePort binds a free port.
   static constexpr int kPickFreePort = -1;
