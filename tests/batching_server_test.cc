@@ -22,6 +22,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "serving/batching_scheduler.h"
+#include "serving/metrics.h"
 #include "serving/server_core.h"
 #include "tensor/tensor_proto.h"
 #include "test_util/temp_dir.h"
@@ -273,6 +274,37 @@ TEST(BatchingServerTest, ShutdownAnswersQueuedRequests) {
     ASSERT_TRUE(responses[t].ok()) << responses[t].status();
     EXPECT_EQ(TensorFromProto(responses[t]->outputs().at("y"))->num_elements(),
               Input(t, 0).num_elements());
+  }
+}
+
+// --enable_per_model_batching_parameters, as TF Serving: a version's batching_params.pbtxt
+// batches that model with its own parameters; without the file the model is not batched;
+// a bad file fails the load.
+TEST(BatchingServerTest, PerModelBatchingParameters) {
+  const std::string wrapped = ":tensorflow:serving:batching_session:wrapped_run_count 1\n";
+  for (const std::string file : {"max_batch_size { value: 4 } batch_timeout_micros { value: 0 }",
+                                 "", "max_batch_size { value: -1 }"}) {
+    SCOPED_TRACE(file);
+    TempDir dir;
+    ASSERT_TRUE(ExportHalfPlusTwo(dir.path(), kModel, 1).ok());
+    const std::string version = JoinPath(dir.path(), std::string(kModel) + "/1");
+    if (!file.empty()) {
+      ASSERT_TRUE(Env::Default()->WriteFile(JoinPath(version, "batching_params.pbtxt"), file).ok());
+    }
+    ModelServerOptions options = WithBatching(LocalOptions(JoinPath(dir.path(), kModel)), dir,
+                                              "max_batch_size { value: 100 }");
+    options.enable_per_model_batching_parameters = true;
+    options.max_num_load_retries = 0;
+    std::unique_ptr<ModelServer> server = Start(options);
+    ASSERT_NE(server, nullptr);
+    auto y = Client(*server)->Predict(PredictRequest(Input(0, 0)));
+    if (file.find("-1") != std::string::npos) {
+      EXPECT_FALSE(y.ok());  // the version did not load
+      continue;
+    }
+    ASSERT_TRUE(y.ok()) << y.status();
+    const std::string metrics = server->metrics()->PrometheusText();
+    EXPECT_EQ(metrics.find(wrapped) != std::string::npos, !file.empty()) << metrics;
   }
 }
 

@@ -26,7 +26,8 @@ TEST(ServeCliTest, AcceptsTfServingFlagsInBothForms) {
       "--load_retry_interval_micros=10 --saved_model_tags=serve,gpu "
       "--grpc_max_message_size_bytes=1000 --monitoring_config_file=/x "
       "--batching_parameters_file=/y --model_config_file=/z --grpc_socket_path=/tmp/s.sock "
-      "--grpc_channel_arguments=grpc.max_concurrent_streams=10 --version");
+      "--grpc_channel_arguments=grpc.max_concurrent_streams=10 "
+      "--enable_per_model_batching_parameters --version");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(absl::StrContains(result.output, "ModelServer")) << result.output;
 }
@@ -42,8 +43,8 @@ TEST(ServeCliTest, AcceptsTfServingFlagsAboutTensorFlowItself) {
 TEST(ServeCliTest, UnsupportedTfServingFlagsAreErrorsNamingThem) {
   for (const std::string flag :
        {"--ssl_config_file=/ssl.txt", "--platform_config_file=/p.txt",
-        "--tensorflow_session_config_file=/s.txt", "--enable_per_model_batching_parameters",
-        "--enable_signature_method_name_check=true", "--prefer_tflite_model"}) {
+        "--tensorflow_session_config_file=/s.txt", "--enable_signature_method_name_check=true",
+        "--prefer_tflite_model"}) {
     const CommandResult result = Serve("--model_base_path=/tmp/m " + flag);
     EXPECT_EQ(result.exit_code, 2) << flag << ": " << result.output;
     const std::string name = flag.substr(0, flag.find('='));

@@ -41,7 +41,6 @@ struct UnsupportedFlags {
   std::string ssl_config_file;
   std::string platform_config_file;
   std::string tensorflow_session_config_file;
-  bool enable_per_model_batching_parameters = false;
   bool enable_signature_method_name_check = false;
   bool prefer_tflite_model = false;
 
@@ -61,10 +60,6 @@ struct UnsupportedFlags {
     if (!tensorflow_session_config_file.empty()) {
       return unsupported("--tensorflow_session_config_file",
                          "TensorFlow ConfigProto; use --tensorflow_intra_op_parallelism");
-    }
-    if (enable_per_model_batching_parameters) {
-      return unsupported("--enable_per_model_batching_parameters",
-                         "batching_params.pbtxt per SavedModel; use --batching_parameters_file");
     }
     if (enable_signature_method_name_check) {
       return unsupported("--enable_signature_method_name_check",
@@ -149,6 +144,10 @@ void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
   cmd->add_option("--saved_model_tags", o->saved_model_tags,
                   "Comma-separated tags of the MetaGraph to load")
       ->capture_default_str();
+  cmd->add_flag("--enable_per_model_batching_parameters",
+                o->enable_per_model_batching_parameters,
+                "With --enable_batching: a version's batching_params.pbtxt sets its batching "
+                "(a model without one is not batched)");
   cmd->add_option("--grpc_socket_path", o->grpc_socket_path,
                   "Also serve gRPC on this UNIX socket");
   cmd->add_option("--grpc_channel_arguments", o->grpc_channel_arguments,
@@ -173,8 +172,6 @@ void AddUnsupportedFlags(CLI::App* cmd, UnsupportedFlags* f) {
   cmd->add_option("--platform_config_file", f->platform_config_file, kUnsupported);
   cmd->add_option("--tensorflow_session_config_file", f->tensorflow_session_config_file,
                   kUnsupported);
-  cmd->add_flag("--enable_per_model_batching_parameters",
-                f->enable_per_model_batching_parameters, kUnsupported);
   cmd->add_flag("--enable_signature_method_name_check", f->enable_signature_method_name_check,
                 kUnsupported);
   cmd->add_flag("--prefer_tflite_model", f->prefer_tflite_model, kUnsupported);

@@ -83,6 +83,10 @@ absl::StatusOr<std::optional<BatchingConfig>> ReadBatchingConfig(
       return absl::InvalidArgumentError(
           "--batching_parameters_file is set without setting --enable_batching to true.");
     }
+    if (options.enable_per_model_batching_parameters) {
+      SS_LOG(WARNING) << "--enable_per_model_batching_parameters has no effect without "
+                         "--enable_batching";
+    }
     return std::nullopt;
   }
   tfs::BatchingParameters parameters;
@@ -124,13 +128,29 @@ absl::Status AddChannelArguments(const std::string& text, grpc::ServerBuilder* b
   return absl::OkStatus();
 }
 
-// Puts every loaded model behind `scheduler`.
+// A version directory's own BatchingParameters (--enable_per_model_batching_parameters).
+constexpr char kPerModelBatchingFile[] = "batching_params.pbtxt";
+
+// Puts every loaded model behind `scheduler`: with `batching`, or, when per_model, with the
+// parameters of the version's batching_params.pbtxt (no file: not batched), as TF Serving.
 ModelWrapper BatchingWrapper(std::shared_ptr<SharedBatchScheduler> scheduler,
-                             const BatchingOptions& batching) {
-  return [scheduler, batching](std::unique_ptr<LoadedModel> model)
-             -> absl::StatusOr<std::unique_ptr<LoadedModel>> {
+                             const BatchingOptions& batching, bool per_model, Env* env) {
+  return [scheduler, batching, per_model, env](
+             std::unique_ptr<LoadedModel> model,
+             const std::string& path) -> absl::StatusOr<std::unique_ptr<LoadedModel>> {
+    BatchingOptions options = batching;
+    if (per_model) {
+      const std::string file = JoinPath(path, kPerModelBatchingFile);
+      if (!env->FileExists(file)) return model;
+      tfs::BatchingParameters parameters;
+      RETURN_IF_ERROR(ReadTextProto(env, file, &parameters));
+      absl::StatusOr<BatchingConfig> config = BatchingConfigFromParameters(parameters);
+      if (!config.ok()) return Annotate(config.status(), file);
+      options = config->batching;
+      options.metrics = batching.metrics;
+    }
     ASSIGN_OR_RETURN(std::unique_ptr<BatchingModel> batched,
-                     BatchingModel::Create(std::move(model), scheduler, batching));
+                     BatchingModel::Create(std::move(model), scheduler, options));
     return std::unique_ptr<LoadedModel>(std::move(batched));
   };
 }
@@ -201,7 +221,9 @@ absl::Status ModelServer::Start() {
     batching->scheduler.env = options_.env;
     ASSIGN_OR_RETURN(batch_scheduler_, SharedBatchScheduler::Create(batching->scheduler));
     batching->batching.metrics = metrics_.get();
-    core_options.model_wrapper = BatchingWrapper(batch_scheduler_, batching->batching);
+    core_options.model_wrapper =
+        BatchingWrapper(batch_scheduler_, batching->batching,
+                        options_.enable_per_model_batching_parameters, options_.env);
   }
   ASSIGN_OR_RETURN(core_, ServerCore::Create(std::move(core_options)));
   services_ = std::make_unique<PredictionServices>(core_.get(), metrics_.get());

@@ -79,6 +79,10 @@ struct ModelServerOptions {
   // without it TF Serving's defaults apply.
   bool enable_batching = false;
   std::string batching_parameters_file;
+  // TF Serving's --enable_per_model_batching_parameters (with enable_batching): a version
+  // directory's batching_params.pbtxt sets that model's batching (queue parameters; the
+  // batch threads stay the global ones), and a model without the file is not batched.
+  bool enable_per_model_batching_parameters = false;
   // MonitoringConfig text file; with prometheus_config.enable, the REST port serves metrics.
   std::string monitoring_config_file;
 

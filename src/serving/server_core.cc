@@ -69,7 +69,7 @@ ServableLoader MakeDefaultLoader(const ServerCoreOptions& options) {
              const ServableId& id, const std::string& path) -> absl::StatusOr<ServableHandle> {
     ASSIGN_OR_RETURN(std::unique_ptr<LoadedModel> model, LoadedModel::Load(path, load_options));
     if (wrapper) {
-      ASSIGN_OR_RETURN(model, wrapper(std::move(model)));
+      ASSIGN_OR_RETURN(model, wrapper(std::move(model), path));
     }
     auto servable = std::make_shared<const Servable>(id, path, std::move(model));
     if (warmup && !runner && load_options.env->FileExists(WarmupFilePath(path))) {

@@ -26,9 +26,10 @@ namespace savedserve {
 
 class Metrics;  // serving/metrics.h
 
-// Takes a freshly loaded model and returns the model to serve in its place.
-using ModelWrapper =
-    std::function<absl::StatusOr<std::unique_ptr<LoadedModel>>(std::unique_ptr<LoadedModel>)>;
+// Takes a freshly loaded model (from the version directory `path`) and returns the model to
+// serve in its place.
+using ModelWrapper = std::function<absl::StatusOr<std::unique_ptr<LoadedModel>>(
+    std::unique_ptr<LoadedModel>, const std::string& path)>;
 
 struct ServerCoreOptions {
   tensorflow::serving::ModelServerConfig config;
