@@ -41,7 +41,6 @@ struct UnsupportedFlags {
   std::string ssl_config_file;
   std::string platform_config_file;
   std::string tensorflow_session_config_file;
-  bool enable_signature_method_name_check = false;
   bool prefer_tflite_model = false;
 
   // The error for the first one set, or "".
@@ -60,10 +59,6 @@ struct UnsupportedFlags {
     if (!tensorflow_session_config_file.empty()) {
       return unsupported("--tensorflow_session_config_file",
                          "TensorFlow ConfigProto; use --tensorflow_intra_op_parallelism");
-    }
-    if (enable_signature_method_name_check) {
-      return unsupported("--enable_signature_method_name_check",
-                         "every signature can be called through Predict");
     }
     if (prefer_tflite_model) return unsupported("--prefer_tflite_model", "no TF Lite runtime");
     return "";
@@ -148,6 +143,8 @@ void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
                 o->enable_per_model_batching_parameters,
                 "With --enable_batching: a version's batching_params.pbtxt sets its batching "
                 "(a model without one is not batched)");
+  cmd->add_flag("--enable_signature_method_name_check", o->enable_signature_method_name_check,
+                "Predict, Classify and Regress only on signatures of their method_name");
   cmd->add_option("--grpc_socket_path", o->grpc_socket_path,
                   "Also serve gRPC on this UNIX socket");
   cmd->add_option("--grpc_channel_arguments", o->grpc_channel_arguments,
@@ -172,8 +169,6 @@ void AddUnsupportedFlags(CLI::App* cmd, UnsupportedFlags* f) {
   cmd->add_option("--platform_config_file", f->platform_config_file, kUnsupported);
   cmd->add_option("--tensorflow_session_config_file", f->tensorflow_session_config_file,
                   kUnsupported);
-  cmd->add_flag("--enable_signature_method_name_check", f->enable_signature_method_name_check,
-                kUnsupported);
   cmd->add_flag("--prefer_tflite_model", f->prefer_tflite_model, kUnsupported);
 }
 

@@ -215,6 +215,7 @@ absl::Status ModelServer::Start() {
     ASSIGN_OR_RETURN(applied_config_, options_.env->ReadFile(options_.model_config_file));
   }
   ASSIGN_OR_RETURN(tfs::ModelServerConfig config, BuildModelServerConfig(options_));
+  SetSignatureMethodNameCheck(options_.enable_signature_method_name_check);
   metrics_ = std::make_unique<Metrics>();
   ServerCoreOptions core_options = MakeCoreOptions(options_, std::move(config), metrics_.get());
   if (batching) {

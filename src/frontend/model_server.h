@@ -68,6 +68,9 @@ struct ModelServerOptions {
   int max_num_load_retries = 5;
   int64_t load_retry_interval_micros = 60'000'000;
   bool allow_version_labels_for_unavailable_models = false;
+  // TF Serving's --enable_signature_method_name_check (serving/prediction_services.h);
+  // process-wide, as there.
+  bool enable_signature_method_name_check = false;
   bool enable_model_warmup = true;
   int num_request_iterations_for_warmup = 0;  // <= 0: once
   int tensorflow_intra_op_parallelism = 0;    // <= 0: one thread per core

@@ -2,6 +2,7 @@
 // MultiInference are in prediction_services_examples.cc.
 #include "serving/prediction_services.h"
 
+#include <atomic>
 #include <map>
 #include <set>
 #include <string>
@@ -22,6 +23,9 @@ namespace {
 namespace tfs = tensorflow::serving;
 using internal::FillModelSpec;
 using internal::SignatureKey;
+using internal::kClassifyMethodName;
+using internal::kPredictMethodName;
+using internal::kRegressMethodName;
 using tensorflow::SignatureDef;
 
 constexpr char kSignatureDefMetadataField[] = "signature_def";
@@ -126,7 +130,32 @@ absl::Status CheckMetadataRequest(const tfs::GetModelMetadataRequest& request) {
 
 absl::Status MissingModelSpec() { return absl::InvalidArgumentError("Missing ModelSpec"); }
 
+std::atomic<bool> method_name_check{false};
+
 }  // namespace
+
+void SetSignatureMethodNameCheck(bool enabled) { method_name_check.store(enabled); }
+bool SignatureMethodNameCheck() { return method_name_check.load(); }
+
+absl::Status CheckSignatureMethod(const std::string& api, const std::string& method_name) {
+  if (!SignatureMethodNameCheck()) return absl::OkStatus();
+  if (api == "predict") {
+    if (method_name == kPredictMethodName || method_name == kClassifyMethodName ||
+        method_name == kRegressMethodName) {
+      return absl::OkStatus();
+    }
+    return absl::InternalError(absl::StrCat(
+        "Expected prediction signature method_name to be one of {", kPredictMethodName, ", ",
+        kClassifyMethodName, ", ", kRegressMethodName, "}. Was: ", method_name));
+  }
+  const bool classify = api == "classify";
+  const char* want = classify ? kClassifyMethodName : kRegressMethodName;
+  if (method_name == want) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("Expected ",
+                                                 classify ? "classification" : "regression",
+                                                 " signature method_name to be ", want,
+                                                 ". Was: ", method_name));
+}
 
 absl::Status PredictionServices::PredictOn(const Servable& servable,
                                            const tfs::PredictRequest& request,
@@ -139,6 +168,7 @@ absl::Status PredictionServices::PredictOn(const Servable& servable,
         absl::StrCat("Serving signature key \"", key, "\" not found."));
   }
   const SignatureDef& signature = it->second;
+  RETURN_IF_ERROR(CheckSignatureMethod("predict", signature.method_name()));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
 
   RETURN_IF_ERROR(ValidatePredictInputs(signature, request));

@@ -19,6 +19,15 @@
 
 namespace savedserve {
 
+// TF Serving's --enable_signature_method_name_check, process-wide as there (off by default):
+// when on, Predict takes only signatures whose method_name is predict, classify or regress,
+// Classify only classify ones and Regress only regress ones. Thread-safe.
+void SetSignatureMethodNameCheck(bool enabled);
+bool SignatureMethodNameCheck();
+// With the check on, the error for a signature of `method_name` called through `api`
+// ("predict", "classify" or "regress"), with TF Serving's code and message; else OK.
+absl::Status CheckSignatureMethod(const std::string& api, const std::string& method_name);
+
 class PredictionServices {
  public:
   // `metrics` (may be null) gets the model run time of each successful Predict.

@@ -19,6 +19,8 @@ namespace {
 namespace tfs = tensorflow::serving;
 using internal::FillModelSpec;
 using internal::SignatureKey;
+using internal::kClassifyMethodName;
+using internal::kRegressMethodName;
 using tensorflow::SignatureDef;
 
 // Aliases that TF's classify and regress signatures use (signature_constants.h).
@@ -26,8 +28,6 @@ constexpr char kExamplesInputAlias[] = "inputs";
 constexpr char kClassesOutputAlias[] = "classes";
 constexpr char kScoresOutputAlias[] = "scores";
 constexpr char kRegressOutputAlias[] = "outputs";
-constexpr char kClassifyMethodName[] = "tensorflow/serving/classify";
-constexpr char kRegressMethodName[] = "tensorflow/serving/regress";
 
 absl::StatusOr<const SignatureDef*> FindExampleSignature(const Servable& servable,
                                                          const tfs::ModelSpec& spec) {
@@ -231,6 +231,7 @@ absl::Status PredictionServices::ClassifyOn(const Servable& servable,
                    FindExampleSignature(servable, request.model_spec()));
   std::string input_name;
   std::vector<std::string> output_names;
+  RETURN_IF_ERROR(CheckSignatureMethod("classify", signature->method_name()));
   RETURN_IF_ERROR(CheckClassifySignature(*signature, &input_name, &output_names));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
   int64_t num_examples = 0;
@@ -247,6 +248,7 @@ absl::Status PredictionServices::RegressOn(const Servable& servable,
                    FindExampleSignature(servable, request.model_spec()));
   std::string input_name;
   std::vector<std::string> output_names;
+  RETURN_IF_ERROR(CheckSignatureMethod("regress", signature->method_name()));
   RETURN_IF_ERROR(CheckRegressSignature(*signature, &input_name, &output_names));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
   int64_t num_examples = 0;

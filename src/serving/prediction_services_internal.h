@@ -10,6 +10,9 @@
 namespace savedserve::internal {
 
 inline constexpr char kDefaultSignatureKey[] = "serving_default";
+inline constexpr char kPredictMethodName[] = "tensorflow/serving/predict";
+inline constexpr char kClassifyMethodName[] = "tensorflow/serving/classify";
+inline constexpr char kRegressMethodName[] = "tensorflow/serving/regress";
 
 inline std::string SignatureKey(const tensorflow::serving::ModelSpec& spec) {
   return spec.signature_name().empty() ? kDefaultSignatureKey : spec.signature_name();

@@ -276,6 +276,40 @@ tfs::InferenceTask* AddTask(tfs::MultiInferenceRequest* request, const std::stri
   return task;
 }
 
+TEST_F(PredictionServicesTest, SignatureMethodNameCheckAsTfServing) {
+  // Off (the default): signatures are judged by their inputs and outputs only.
+  tfs::ClassificationResponse classified;
+  EXPECT_THAT(
+      services_.Classify(ExamplesRequest<tfs::ClassificationRequest>("serving_default", {1}),
+                         &classified)
+          .message(),
+      HasSubstr("No classification inputs found"));
+  SetSignatureMethodNameCheck(true);
+  EXPECT_EQ(
+      services_.Classify(ExamplesRequest<tfs::ClassificationRequest>("serving_default", {1}),
+                         &classified),
+      absl::InvalidArgumentError("Expected classification signature method_name to be "
+                                 "tensorflow/serving/classify. Was: tensorflow/serving/predict"));
+  tfs::RegressionResponse regressed;
+  EXPECT_EQ(
+      services_.Regress(ExamplesRequest<tfs::RegressionRequest>("classify_x_to_y", {1}),
+                        &regressed),
+      absl::InvalidArgumentError("Expected regression signature method_name to be "
+                                 "tensorflow/serving/regress. Was: tensorflow/serving/classify"));
+  EXPECT_TRUE(
+      services_.Regress(ExamplesRequest<tfs::RegressionRequest>("regress_x_to_y", {80}), &regressed)
+          .ok());
+  tfs::PredictResponse predicted;
+  EXPECT_TRUE(services_.Predict(PredictX({1}), &predicted).ok());
+  EXPECT_TRUE(CheckSignatureMethod("predict", "tensorflow/serving/regress").ok());
+  EXPECT_EQ(CheckSignatureMethod("predict", ""),
+            absl::InternalError("Expected prediction signature method_name to be one of "
+                                "{tensorflow/serving/predict, tensorflow/serving/classify, "
+                                "tensorflow/serving/regress}. Was: "));
+  SetSignatureMethodNameCheck(false);
+  EXPECT_TRUE(CheckSignatureMethod("predict", "").ok());
+}
+
 TEST_F(PredictionServicesTest, MultiInference) {
   tfs::MultiInferenceRequest request;
   *request.mutable_input()->mutable_example_list()->add_examples() = ExampleWithX(2);
