@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "base/env.h"
@@ -358,6 +359,56 @@ TEST(ModelServerOptionsTest, UnixSocketAndChannelArguments) {
   options.grpc_channel_arguments = "grpc.max_concurrent_streams";
   EXPECT_THAT(ModelServer::Create(options).status().message(),
               HasSubstr("'grpc.max_concurrent_streams' is not name=value"));
+}
+
+// --ssl_config_file: a self-signed certificate for localhost, made here with openssl.
+TEST(ModelServerOptionsTest, TlsFromSslConfigFile) {
+  TempDir dir;
+  const std::string key = JoinPath(dir.path(), "key.pem"), cert = JoinPath(dir.path(), "cert.pem");
+  const CommandResult made = RunCommand(
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+      "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '" + key + "' -out '" + cert +
+      "' 2>&1");
+  if (made.exit_code != 0) GTEST_SKIP() << "openssl could not make a certificate: " << made.output;
+  const std::string key_pem = *Env::Default()->ReadFile(key);
+  const std::string cert_pem = *Env::Default()->ReadFile(cert);
+  ASSERT_TRUE(Env::Default()->CreateDirs(JoinPath(dir.path(), "m/1")).ok());
+  ModelServerOptions options = LocalOptions();
+  options.model_base_path = JoinPath(dir.path(), "m");
+  options.ssl_config_file = JoinPath(dir.path(), "ssl.config");
+  ASSERT_TRUE(Env::Default()
+                  ->WriteFile(options.ssl_config_file,
+                              absl::StrCat("server_key: \"", absl::CEscape(key_pem),
+                                           "\"\nserver_cert: \"", absl::CEscape(cert_pem), "\"\n"))
+                  .ok());
+  options.loader = [](const ServableId& id,
+                      const std::string& path) -> absl::StatusOr<ServableHandle> {
+    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
+  };
+  auto server = ModelServer::Create(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  PredictionClientOptions tls;
+  tls.target = absl::StrCat("localhost:", (*server)->grpc_port());
+  tls.deadline_ms = 30'000;
+  tls.tls_root_certs_pem = cert_pem;
+  auto y = (*PredictionClient::Create(tls))->Predict(Spec("default"), {{"x", Vector({2})}});
+  ASSERT_TRUE(y.ok()) << y.status();
+  EXPECT_THAT(Floats(y->at("y")), ElementsAre(3.0f));
+  // Plaintext is refused.
+  PredictionClientOptions plain = tls;
+  plain.tls_root_certs_pem.clear();
+  plain.deadline_ms = 5'000;
+  EXPECT_FALSE(
+      (*PredictionClient::Create(plain))->Predict(Spec("default"), {{"x", Vector({2})}}).ok());
+
+  // Client verification needs a CA to verify with.
+  ASSERT_TRUE(Env::Default()
+                  ->WriteFile(options.ssl_config_file,
+                              absl::StrCat("server_key: \"", absl::CEscape(key_pem),
+                                           "\"\nserver_cert: \"", absl::CEscape(cert_pem),
+                                           "\"\nclient_verify: true\n"))
+                  .ok());
+  EXPECT_THAT(ModelServer::Create(options).status().message(), HasSubstr("custom_ca"));
 }
 
 TEST(ModelServerOptionsTest, RejectsBadConfigurations) {

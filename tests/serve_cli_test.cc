@@ -27,7 +27,8 @@ TEST(ServeCliTest, AcceptsTfServingFlagsInBothForms) {
       "--grpc_max_message_size_bytes=1000 --monitoring_config_file=/x "
       "--batching_parameters_file=/y --model_config_file=/z --grpc_socket_path=/tmp/s.sock "
       "--grpc_channel_arguments=grpc.max_concurrent_streams=10 "
-      "--enable_per_model_batching_parameters --enable_signature_method_name_check --version");
+      "--enable_per_model_batching_parameters --enable_signature_method_name_check "
+      "--ssl_config_file=/ssl.txt --version");
   EXPECT_EQ(result.exit_code, 0) << result.output;
   EXPECT_TRUE(absl::StrContains(result.output, "ModelServer")) << result.output;
 }
@@ -42,7 +43,7 @@ TEST(ServeCliTest, AcceptsTfServingFlagsAboutTensorFlowItself) {
 
 TEST(ServeCliTest, UnsupportedTfServingFlagsAreErrorsNamingThem) {
   for (const std::string flag :
-       {"--ssl_config_file=/ssl.txt", "--platform_config_file=/p.txt",
+       {"--platform_config_file=/p.txt",
         "--tensorflow_session_config_file=/s.txt", "--prefer_tflite_model"}) {
     const CommandResult result = Serve("--model_base_path=/tmp/m " + flag);
     EXPECT_EQ(result.exit_code, 2) << flag << ": " << result.output;

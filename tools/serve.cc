@@ -38,7 +38,6 @@ struct NoOpFlags {
 // tensorflow_model_server flags whose feature savedserve does not have: setting one is an
 // error naming it, rather than a server that silently behaves otherwise.
 struct UnsupportedFlags {
-  std::string ssl_config_file;
   std::string platform_config_file;
   std::string tensorflow_session_config_file;
   bool prefer_tflite_model = false;
@@ -48,10 +47,6 @@ struct UnsupportedFlags {
     auto unsupported = [](const char* flag, const char* what) {
       return absl::StrCat(flag, " is not supported (", what, ")");
     };
-    if (!ssl_config_file.empty()) {
-      return unsupported("--ssl_config_file",
-                         "gRPC over TLS; put a TLS-terminating proxy in front of the server");
-    }
     if (!platform_config_file.empty()) {
       return unsupported("--platform_config_file",
                          "TensorFlow session bundle configs; use the serve flags instead");
@@ -145,6 +140,8 @@ void AddServerFlags(CLI::App* cmd, ModelServerOptions* o) {
                 "(a model without one is not batched)");
   cmd->add_flag("--enable_signature_method_name_check", o->enable_signature_method_name_check,
                 "Predict, Classify and Regress only on signatures of their method_name");
+  cmd->add_option("--ssl_config_file", o->ssl_config_file,
+                  "SSLConfig text file: gRPC over TLS (PEM key, certificate, optional client CA)");
   cmd->add_option("--grpc_socket_path", o->grpc_socket_path,
                   "Also serve gRPC on this UNIX socket");
   cmd->add_option("--grpc_channel_arguments", o->grpc_channel_arguments,
@@ -165,7 +162,6 @@ void AddNoOpFlags(CLI::App* cmd, NoOpFlags* f) {
 
 void AddUnsupportedFlags(CLI::App* cmd, UnsupportedFlags* f) {
   const char* kUnsupported = "tensorflow_model_server's; not supported (an error when set)";
-  cmd->add_option("--ssl_config_file", f->ssl_config_file, kUnsupported);
   cmd->add_option("--platform_config_file", f->platform_config_file, kUnsupported);
   cmd->add_option("--tensorflow_session_config_file", f->tensorflow_session_config_file,
                   kUnsupported);

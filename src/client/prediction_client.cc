@@ -35,8 +35,15 @@ absl::StatusOr<std::unique_ptr<PredictionClient>> PredictionClient::Create(
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(options.max_message_size_bytes);
   args.SetMaxSendMessageSize(options.max_message_size_bytes);
-  auto channel =
-      grpc::CreateCustomChannel(options.target, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (!options.tls_root_certs_pem.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = options.tls_root_certs_pem;
+    tls.pem_cert_chain = options.tls_client_cert_pem;
+    tls.pem_private_key = options.tls_client_key_pem;
+    credentials = grpc::SslCredentials(tls);
+  }
+  auto channel = grpc::CreateCustomChannel(options.target, credentials, args);
   if (channel == nullptr) {
     return absl::InvalidArgumentError("PredictionClient: cannot create a channel to " +
                                       options.target);

@@ -24,6 +24,12 @@ struct PredictionClientOptions {
   std::string target = "localhost:8500";  // host:port or any gRPC target URI
   int64_t deadline_ms = 0;                // per call; <= 0: no deadline
   int max_message_size_bytes = INT_MAX;   // send and receive limit
+  // TLS: the PEM root certificates to trust (the server's CA, or its self-signed
+  // certificate); empty: plaintext. With tls_client_cert_pem/key_pem, the client presents
+  // that certificate (servers with SSLConfig.client_verify ask for one).
+  std::string tls_root_certs_pem;
+  std::string tls_client_cert_pem;
+  std::string tls_client_key_pem;
 };
 
 class PredictionClient {

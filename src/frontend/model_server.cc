@@ -26,6 +26,7 @@
 #include "serving/prediction_services.h"
 #include "serving/server_core.h"
 #include "tensorflow_serving/config/monitoring_config.pb.h"
+#include "tensorflow_serving/config/ssl_config.pb.h"
 #include "tensorflow_serving/servables/tensorflow/batching_parameters.pb.h"
 
 namespace savedserve {
@@ -130,6 +131,28 @@ absl::Status AddChannelArguments(const std::string& text, grpc::ServerBuilder* b
 
 // A version directory's own BatchingParameters (--enable_per_model_batching_parameters).
 constexpr char kPerModelBatchingFile[] = "batching_params.pbtxt";
+
+// The gRPC server credentials: plaintext, or TLS from TF Serving's SSLConfig text file.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ModelServerOptions& options) {
+  if (options.ssl_config_file.empty()) return grpc::InsecureServerCredentials();
+  tfs::SSLConfig ssl;
+  RETURN_IF_ERROR(ReadTextProto(options.env, options.ssl_config_file, &ssl));
+  if (ssl.server_key().empty() || ssl.server_cert().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.ssl_config_file, ": server_key and server_cert (PEM contents) are required"));
+  }
+  if (ssl.client_verify() && ssl.custom_ca().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        options.ssl_config_file, ": client_verify needs custom_ca to verify clients with"));
+  }
+  grpc::SslServerCredentialsOptions tls(
+      ssl.client_verify() ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                          : GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  tls.pem_key_cert_pairs.push_back({ssl.server_key(), ssl.server_cert()});
+  tls.pem_root_certs = ssl.custom_ca();
+  return grpc::SslServerCredentials(tls);
+}
 
 // Puts every loaded model behind `scheduler`: with `batching`, or, when per_model, with the
 // parameters of the version's batching_params.pbtxt (no file: not batched), as TF Serving.
@@ -243,10 +266,11 @@ absl::Status ModelServer::StartGrpc() {
 
   const std::string address = absl::StrCat(options_.grpc_address, ":", options_.grpc_port);
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &grpc_port_);
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                   ServerCredentials(options_));
+  builder.AddListeningPort(address, credentials, &grpc_port_);
   if (!options_.grpc_socket_path.empty()) {
-    builder.AddListeningPort("unix:" + options_.grpc_socket_path,
-                             grpc::InsecureServerCredentials());
+    builder.AddListeningPort("unix:" + options_.grpc_socket_path, credentials);
   }
   RETURN_IF_ERROR(AddChannelArguments(options_.grpc_channel_arguments, &builder));
   builder.RegisterService(prediction_service_.get());

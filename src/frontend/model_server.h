@@ -43,6 +43,9 @@ struct ModelServerOptions {
   int grpc_max_threads = 0;  // <= 0: 4 per core
   // Largest request or response message, both ways. TF Serving's is INT_MAX (2 GiB - 1).
   int grpc_max_message_size_bytes = INT_MAX;
+  // TF Serving's --ssl_config_file: an SSLConfig text file (PEM server key and certificate,
+  // optional CA and client_verify); gRPC then takes only TLS connections. Empty: plaintext.
+  std::string ssl_config_file;
   // Also serve gRPC on this UNIX socket (TF Serving's --grpc_socket_path); empty: no.
   std::string grpc_socket_path;
   // gRPC server channel arguments, as TF Serving's --grpc_channel_arguments:
