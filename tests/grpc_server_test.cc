@@ -57,6 +57,13 @@ ModelServerOptions LocalOptions() {
   return options;
 }
 
+// Loads every version as the fake half_plus_two.
+ServableLoader FakeLoader() {
+  return [](const ServableId& id, const std::string& path) -> absl::StatusOr<ServableHandle> {
+    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
+  };
+}
+
 std::unique_ptr<PredictionClient> ClientFor(const ModelServer& server) {
   PredictionClientOptions options;
   options.target = absl::StrCat("127.0.0.1:", server.grpc_port());
@@ -289,10 +296,7 @@ TEST(ModelServerOptionsTest, RestAndGrpcShareOneCoreAndMetrics) {
   options.model_base_path = dir.path();
   options.rest_api_address = "127.0.0.1";
   options.rest_api_port = ModelServerOptions::kPickFreePort;
-  options.loader = [](const ServableId& id,
-                      const std::string& path) -> absl::StatusOr<ServableHandle> {
-    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
-  };
+  options.loader = FakeLoader();
   auto server = ModelServer::Create(options);
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_GT((*server)->rest_api_port(), 0);
@@ -313,10 +317,7 @@ TEST(ModelServerOptionsTest, ConfigFileChangesAreApplied) {
   ASSERT_TRUE(write_config("first").ok());
   ModelServerOptions options = LocalOptions();
   options.model_config_file = config;
-  options.loader = [](const ServableId& id,
-                      const std::string& path) -> absl::StatusOr<ServableHandle> {
-    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
-  };
+  options.loader = FakeLoader();
   auto server = ModelServer::Create(options);
   ASSERT_TRUE(server.ok()) << server.status();
   auto client = ClientFor(**server);
@@ -341,10 +342,7 @@ TEST(ModelServerOptionsTest, UnixSocketAndChannelArguments) {
   options.model_base_path = dir.path();
   options.grpc_socket_path = JoinPath(dir.path(), "grpc.sock");
   options.grpc_channel_arguments = "grpc.max_concurrent_streams=100,grpc.primary_user_agent=t";
-  options.loader = [](const ServableId& id,
-                      const std::string& path) -> absl::StatusOr<ServableHandle> {
-    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
-  };
+  options.loader = FakeLoader();
   auto server = ModelServer::Create(options);
   ASSERT_TRUE(server.ok()) << server.status();
   PredictionClientOptions client_options;
@@ -381,10 +379,7 @@ TEST(ModelServerOptionsTest, TlsFromSslConfigFile) {
                               absl::StrCat("server_key: \"", absl::CEscape(key_pem),
                                            "\"\nserver_cert: \"", absl::CEscape(cert_pem), "\"\n"))
                   .ok());
-  options.loader = [](const ServableId& id,
-                      const std::string& path) -> absl::StatusOr<ServableHandle> {
-    return std::make_shared<const Servable>(id, path, std::make_unique<testing::FakeHalfPlusTwo>());
-  };
+  options.loader = FakeLoader();
   auto server = ModelServer::Create(options);
   ASSERT_TRUE(server.ok()) << server.status();
   PredictionClientOptions tls;
