@@ -129,9 +129,6 @@ absl::Status AddChannelArguments(const std::string& text, grpc::ServerBuilder* b
   return absl::OkStatus();
 }
 
-// A version directory's own BatchingParameters (--enable_per_model_batching_parameters).
-constexpr char kPerModelBatchingFile[] = "batching_params.pbtxt";
-
 // The gRPC server credentials: plaintext, or TLS from TF Serving's SSLConfig text file.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
     const ModelServerOptions& options) {
@@ -153,6 +150,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
   tls.pem_root_certs = ssl.custom_ca();
   return grpc::SslServerCredentials(tls);
 }
+
+// A version directory's own BatchingParameters (--enable_per_model_batching_parameters).
+constexpr char kPerModelBatchingFile[] = "batching_params.pbtxt";
 
 // Puts every loaded model behind `scheduler`: with `batching`, or, when per_model, with the
 // parameters of the version's batching_params.pbtxt (no file: not batched), as TF Serving.

@@ -137,9 +137,9 @@ std::atomic<bool> method_name_check{false};
 void SetSignatureMethodNameCheck(bool enabled) { method_name_check.store(enabled); }
 bool SignatureMethodNameCheck() { return method_name_check.load(); }
 
-absl::Status CheckSignatureMethod(const std::string& api, const std::string& method_name) {
+absl::Status CheckSignatureMethod(SignatureApi api, const std::string& method_name) {
   if (!SignatureMethodNameCheck()) return absl::OkStatus();
-  if (api == "predict") {
+  if (api == SignatureApi::kPredict) {
     if (method_name == kPredictMethodName || method_name == kClassifyMethodName ||
         method_name == kRegressMethodName) {
       return absl::OkStatus();
@@ -148,7 +148,7 @@ absl::Status CheckSignatureMethod(const std::string& api, const std::string& met
         "Expected prediction signature method_name to be one of {", kPredictMethodName, ", ",
         kClassifyMethodName, ", ", kRegressMethodName, "}. Was: ", method_name));
   }
-  const bool classify = api == "classify";
+  const bool classify = api == SignatureApi::kClassify;
   const char* want = classify ? kClassifyMethodName : kRegressMethodName;
   if (method_name == want) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat("Expected ",
@@ -168,7 +168,7 @@ absl::Status PredictionServices::PredictOn(const Servable& servable,
         absl::StrCat("Serving signature key \"", key, "\" not found."));
   }
   const SignatureDef& signature = it->second;
-  RETURN_IF_ERROR(CheckSignatureMethod("predict", signature.method_name()));
+  RETURN_IF_ERROR(CheckSignatureMethod(SignatureApi::kPredict, signature.method_name()));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
 
   RETURN_IF_ERROR(ValidatePredictInputs(signature, request));

@@ -24,9 +24,11 @@ namespace savedserve {
 // Classify only classify ones and Regress only regress ones. Thread-safe.
 void SetSignatureMethodNameCheck(bool enabled);
 bool SignatureMethodNameCheck();
-// With the check on, the error for a signature of `method_name` called through `api`
-// ("predict", "classify" or "regress"), with TF Serving's code and message; else OK.
-absl::Status CheckSignatureMethod(const std::string& api, const std::string& method_name);
+// The API a signature is called through.
+enum class SignatureApi { kPredict, kClassify, kRegress };
+// With the check on, the error for a signature of `method_name` called through `api`, with
+// TF Serving's code and message; else OK.
+absl::Status CheckSignatureMethod(SignatureApi api, const std::string& method_name);
 
 class PredictionServices {
  public:

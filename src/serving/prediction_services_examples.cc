@@ -231,7 +231,7 @@ absl::Status PredictionServices::ClassifyOn(const Servable& servable,
                    FindExampleSignature(servable, request.model_spec()));
   std::string input_name;
   std::vector<std::string> output_names;
-  RETURN_IF_ERROR(CheckSignatureMethod("classify", signature->method_name()));
+  RETURN_IF_ERROR(CheckSignatureMethod(SignatureApi::kClassify, signature->method_name()));
   RETURN_IF_ERROR(CheckClassifySignature(*signature, &input_name, &output_names));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
   int64_t num_examples = 0;
@@ -248,7 +248,7 @@ absl::Status PredictionServices::RegressOn(const Servable& servable,
                    FindExampleSignature(servable, request.model_spec()));
   std::string input_name;
   std::vector<std::string> output_names;
-  RETURN_IF_ERROR(CheckSignatureMethod("regress", signature->method_name()));
+  RETURN_IF_ERROR(CheckSignatureMethod(SignatureApi::kRegress, signature->method_name()));
   RETURN_IF_ERROR(CheckRegressSignature(*signature, &input_name, &output_names));
   FillModelSpec(request.model_spec(), servable, response->mutable_model_spec());
   int64_t num_examples = 0;

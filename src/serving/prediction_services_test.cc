@@ -301,13 +301,13 @@ TEST_F(PredictionServicesTest, SignatureMethodNameCheckAsTfServing) {
           .ok());
   tfs::PredictResponse predicted;
   EXPECT_TRUE(services_.Predict(PredictX({1}), &predicted).ok());
-  EXPECT_TRUE(CheckSignatureMethod("predict", "tensorflow/serving/regress").ok());
-  EXPECT_EQ(CheckSignatureMethod("predict", ""),
+  EXPECT_TRUE(CheckSignatureMethod(SignatureApi::kPredict, "tensorflow/serving/regress").ok());
+  EXPECT_EQ(CheckSignatureMethod(SignatureApi::kPredict, ""),
             absl::InternalError("Expected prediction signature method_name to be one of "
                                 "{tensorflow/serving/predict, tensorflow/serving/classify, "
                                 "tensorflow/serving/regress}. Was: "));
   SetSignatureMethodNameCheck(false);
-  EXPECT_TRUE(CheckSignatureMethod("predict", "").ok());
+  EXPECT_TRUE(CheckSignatureMethod(SignatureApi::kPredict, "").ok());
 }
 
 TEST_F(PredictionServicesTest, MultiInference) {

@@ -221,7 +221,7 @@ size_t FormatPositive(float magnitude, bool negative, char* buf) {
   // the ninth digit, and nine is itself within half a unit. Most values end here.
   const uint64_t dropped = nine.mantissa % 1000;
   if (std::min(dropped, 1000 - dropped) > 64) return WriteGeneral(nine, 9, negative, buf);
-  Decimal six{nine.mantissa / 1000 + (nine.mantissa % 1000 > 500 ? 1 : 0), nine.exponent};
+  Decimal six{nine.mantissa / 1000 + (dropped > 500 ? 1 : 0), nine.exponent};
   if (six.mantissa == 1000000) {
     six.mantissa = 100000;
     ++six.exponent;
