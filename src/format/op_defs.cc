@@ -134,6 +134,17 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "NHWC" }
            allowed_values { list { s: [ "NHWC", "NCHW" ] } }
          })pb",
+    R"pb(name: "BroadcastTo"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "shape" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Cast"
          input_arg { name: "x" type_attr: "SrcT" }
          output_arg { name: "y" type_attr: "DstT" }
@@ -513,6 +524,24 @@ constexpr const char* kOpDefs[] = {
          }
          is_commutative: true)pb",
     R"pb(name: "NoOp")pb",
+    R"pb(name: "OneHot"
+         input_arg { name: "indices" type_attr: "TI" }
+         input_arg { name: "depth" type: DT_INT32 }
+         input_arg { name: "on_value" type_attr: "T" }
+         input_arg { name: "off_value" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "axis"
+           type: "int"
+           default_value { i: -1 }
+         }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "TI"
+           type: "type"
+           default_value { type: DT_INT64 }
+           allowed_values { list { type: [ DT_UINT8, DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Pack"
          input_arg { name: "values" type_attr: "T" number_attr: "N" }
          output_arg { name: "output" type_attr: "T" }
@@ -568,6 +597,10 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "dtype" type: "type" }
          attr { name: "shape" type: "shape" })pb",
+    R"pb(name: "Rank"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type: DT_INT32 }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "ReadVariableOp"
          input_arg { name: "resource" type: DT_RESOURCE }
          output_arg { name: "value" type_attr: "dtype" }
@@ -701,6 +734,67 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "Reverse"
+         input_arg { name: "tensor" type_attr: "T" }
+         input_arg { name: "dims" type: DT_BOOL }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_BOOL,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128,
+                 DT_STRING
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "ReverseV2"
+         input_arg { name: "tensor" type_attr: "T" }
+         input_arg { name: "axis" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_BOOL,
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128,
+                 DT_STRING
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "Rsqrt"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -747,6 +841,16 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Size"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "out_type" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_type"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Softmax"
          input_arg { name: "logits" type_attr: "T" }
          output_arg { name: "softmax" type_attr: "T" }
@@ -754,6 +858,25 @@ constexpr const char* kOpDefs[] = {
            name: "T"
            type: "type"
            allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Split"
+         input_arg { name: "split_dim" type: DT_INT32 }
+         input_arg { name: "value" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" number_attr: "num_split" }
+         attr { name: "num_split" type: "int" has_minimum: true minimum: 1 }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "SplitV"
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "size_splits" type_attr: "Tlen" }
+         input_arg { name: "split_dim" type: DT_INT32 }
+         output_arg { name: "output" type_attr: "T" number_attr: "num_split" }
+         attr { name: "num_split" type: "int" has_minimum: true minimum: 1 }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tlen"
+           type: "type"
+           default_value { type: DT_INT64 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Square"
          input_arg { name: "x" type_attr: "T" }

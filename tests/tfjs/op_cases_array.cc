@@ -1,5 +1,6 @@
 // Shape, slicing, joining and filling cases of the per-op differential suite. These move
 // values without arithmetic, so every one must match exactly.
+#include "absl/strings/str_join.h"
 #include "tests/tfjs/op_cases.h"
 
 namespace savedserve::testing {
@@ -191,6 +192,106 @@ void AddPaddingAndFilling(std::vector<OpCase>* cases, uint32_t& seed) {
                        .In(Float(-0.125f)));
 }
 
+void AddSplitting(std::vector<OpCase>* cases, uint32_t& seed) {
+  for (int32_t axis : {0, 1, -1}) {
+    cases->push_back(Case("Split", "[4,6,2] in 2 axis " + std::to_string(axis))
+                         .T()
+                         .Attr("num_split", 2)
+                         .Const(Int(axis))
+                         .In(Rand({4, 6, 2}, seed++))
+                         .Outputs(2));
+  }
+  cases->push_back(Case("Split", "[3,6] in 3 along 1")
+                       .T()
+                       .Attr("num_split", 3)
+                       .Const(Int(1))
+                       .In(Rand({3, 6}, seed++))
+                       .Outputs(3));
+  cases->push_back(Case("SplitV", "[5,7] sizes [2,-1,1] axis 1")
+                       .T()
+                       .Attr("num_split", 3)
+                       .Attr("Tlen", tensorflow::DT_INT32)
+                       .In(Rand({5, 7}, seed++))
+                       .Const(Ints({2, -1, 1}))
+                       .Const(Int(1))
+                       .Outputs(3));
+  cases->push_back(Case("SplitV", "[6,2] sizes [1,0,5] axis -2")
+                       .T()
+                       .Attr("num_split", 3)
+                       .Attr("Tlen", tensorflow::DT_INT32)
+                       .In(Rand({6, 2}, seed++))
+                       .Const(Ints({1, 0, 5}))
+                       .Const(Int(-2))
+                       .Outputs(3));
+  for (const std::vector<int64_t>& shape : std::vector<std::vector<int64_t>>{{}, {7}, {2, 3, 4}}) {
+    const std::string label = TensorShape(shape).DebugString();
+    cases->push_back(Case("Rank", label).T().In(Rand(shape, seed++)));
+    cases->push_back(
+        Case("Size", label).T().Attr("out_type", tensorflow::DT_INT32).In(Rand(shape, seed++)));
+  }
+}
+
+void AddReversingAndBroadcasting(std::vector<OpCase>* cases, uint32_t& seed) {
+  const std::vector<std::vector<int32_t>> axes = {{0}, {1}, {0, -1}, {-1, 1, 0}, {}};
+  for (const std::vector<int32_t>& axis : axes) {
+    cases->push_back(Case("ReverseV2", "[3,4,5] axis " + absl::StrJoin(axis, ","))
+                         .T()
+                         .Attr("Tidx", tensorflow::DT_INT32)
+                         .In(Rand({3, 4, 5}, seed++))
+                         .Const(Ints(axis, {static_cast<int64_t>(axis.size())})));
+  }
+  cases->push_back(Case("ReverseV2", "int32 [6] axis 0")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("Tidx", tensorflow::DT_INT32)
+                       .In(RandInts({6}, seed++, -9, 9))
+                       .Const(Ints({0}, {1})));
+  Tensor dims(tensorflow::DT_BOOL, TensorShape{3});
+  dims.data<bool>()[0] = true;
+  dims.data<bool>()[1] = false;
+  dims.data<bool>()[2] = true;
+  cases->push_back(
+      Case("Reverse", "[2,3,4] dims [T,F,T]").T().In(Rand({2, 3, 4}, seed++)).Const(dims));
+  struct To {
+    std::vector<int64_t> from;
+    std::vector<int32_t> to;
+  };
+  // TF.js 4.22 returns the input unchanged for a target with a 0 dimension ([1,3] -> [0,3]
+  // gives [1,3]), where TensorFlow gives an empty tensor; so no empty targets here.
+  const To broadcasts[] = {{{3}, {2, 3}}, {{2, 1}, {2, 2, 3}}, {{1, 4, 1}, {3, 4, 2}},
+                           {{}, {2, 2}},  {{2, 3}, {2, 3}},    {{1, 1}, {2, 5}}};
+  for (const To& b : broadcasts) {
+    cases->push_back(
+        Case("BroadcastTo", TensorShape(b.from).DebugString() + "->" + absl::StrJoin(b.to, ","))
+            .T()
+            .Attr("Tidx", tensorflow::DT_INT32)
+            .In(Rand(b.from, seed++))
+            .Const(Ints(b.to, {static_cast<int64_t>(b.to.size())})));
+  }
+}
+
+void AddOneHot(std::vector<OpCase>* cases, uint32_t& seed) {
+  // TF.js ignores OneHot's `axis` (it always adds the last dimension), so only axis -1, and
+  // refuses depth < 2, which TensorFlow allows.
+  // Indices run past both ends of [0, depth): those rows are all off_value in both.
+  struct Hot {
+    std::vector<int64_t> indices;
+    int32_t depth;
+    float on, off;
+  };
+  const Hot hots[] = {{{6}, 4, 1, 0}, {{2, 3}, 5, 2.5f, -1}, {{3, 1, 2}, 2, 1, 0}, {{}, 3, 7, 3}};
+  for (const Hot& h : hots) {
+    cases->push_back(
+        Case("OneHot", TensorShape(h.indices).DebugString() + " depth " + std::to_string(h.depth))
+            .T()
+            .Attr("TI", tensorflow::DT_INT32)
+            .Attr("axis", -1)
+            .In(RandInts(h.indices, seed++, -2, h.depth + 1))
+            .Const(Int(h.depth))
+            .Const(Float(h.on))
+            .Const(Float(h.off)));
+  }
+}
+
 }  // namespace
 
 std::vector<OpCase> ArrayCases() {
@@ -200,6 +301,9 @@ std::vector<OpCase> ArrayCases() {
   AddJoining(&cases, seed);
   AddSlicing(&cases, seed);
   AddPaddingAndFilling(&cases, seed);
+  AddSplitting(&cases, seed);
+  AddReversingAndBroadcasting(&cases, seed);
+  AddOneHot(&cases, seed);
   for (OpCase& c : cases) c.tolerance = 0;
   return cases;
 }
