@@ -155,6 +155,16 @@ constexpr const char* kOpDefs[] = {
            type: "bool"
            default_value { b: false }
          })pb",
+    R"pb(name: "CheckNumerics"
+         input_arg { name: "tensor" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "message" type: "string" }
+         is_stateful: true)pb",
     R"pb(name: "ConcatV2"
          input_arg { name: "values" type_attr: "T" number_attr: "N" }
          input_arg { name: "axis" type_attr: "Tidx" }
@@ -268,6 +278,11 @@ constexpr const char* kOpDefs[] = {
          })pb",
     R"pb(name: "DisableCopyOnRead"
          input_arg { name: "resource" type: DT_RESOURCE })pb",
+    R"pb(name: "EnsureShape"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "shape" type: "shape" }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "ExpandDims"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "dim" type_attr: "Tdim" }
@@ -327,6 +342,16 @@ constexpr const char* kOpDefs[] = {
            name: "is_training"
            type: "bool"
            default_value { b: true }
+         })pb",
+    R"pb(name: "GatherNd"
+         input_arg { name: "params" type_attr: "Tparams" }
+         input_arg { name: "indices" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "Tparams" }
+         attr { name: "Tparams" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "GatherV2"
          input_arg { name: "params" type_attr: "Tparams" }
@@ -1105,6 +1130,38 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "" }
          }
          is_stateful: true)pb",
+    R"pb(name: "Where"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "index" type: DT_INT64 }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_BOOL }
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64,
+                 DT_BOOL
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "While"
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }

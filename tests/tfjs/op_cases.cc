@@ -114,6 +114,9 @@ Tensor RandInts(std::vector<int64_t> shape, uint32_t seed, int32_t lo, int32_t h
 std::map<std::string, std::string> UncomparedOps() {
   return {
       {"Const", "graph plumbing (holds weights; exercised by every imported model)"},
+      {"EnsureShape",
+       "TF.js 4.22 reads `shape` from a second input, but TensorFlow's EnsureShape has one "
+       "input and `shape` as an attribute, so TF.js cannot run TensorFlow's node"},
       {"Placeholder", "graph plumbing (the suite's own inputs)"},
       {"PlaceholderWithDefault", "graph plumbing"},
       {"NoOp", "no output"},

@@ -1,5 +1,7 @@
 // Shape, slicing, joining and filling cases of the per-op differential suite. These move
 // values without arithmetic, so every one must match exactly.
+#include <random>
+
 #include "absl/strings/str_join.h"
 #include "tests/tfjs/op_cases.h"
 
@@ -292,6 +294,40 @@ void AddOneHot(std::vector<OpCase>* cases, uint32_t& seed) {
   }
 }
 
+void AddIndexing(std::vector<OpCase>* cases, uint32_t& seed) {
+  struct Nd {
+    std::vector<int64_t> params, indices;  // indices' last dim is the index depth
+  };
+  const Nd nds[] = {{{5, 4}, {3, 2}},    {{5, 4}, {2, 2, 1}}, {{3, 4, 5}, {6, 2}},
+                    {{3, 4, 5}, {2, 3}}, {{4}, {3, 1}},       {{4, 3}, {0, 1}}};
+  for (const Nd& nd : nds) {
+    // Each column of the indices in [0, the params dim it addresses).
+    Tensor indices(tensorflow::DT_INT32, TensorShape(nd.indices));
+    const int64_t depth = nd.indices.back();
+    std::mt19937 rng(seed++);
+    for (int64_t i = 0; i < indices.num_elements(); ++i) {
+      indices.data<int32_t>()[i] = static_cast<int32_t>(rng() % nd.params[i % depth]);
+    }
+    cases->push_back(Case("GatherNd", TensorShape(nd.params).DebugString() + " by " +
+                                          TensorShape(nd.indices).DebugString())
+                         .Attr("Tparams", tensorflow::DT_FLOAT)
+                         .Attr("Tindices", tensorflow::DT_INT32)
+                         .In(Rand(nd.params, seed++))
+                         .In(indices));
+  }
+  for (const std::vector<int64_t>& shape :
+       std::vector<std::vector<int64_t>>{{7}, {3, 4}, {2, 3, 4}, {0, 3}}) {
+    cases->push_back(Case("Where", "bool " + TensorShape(shape).DebugString())
+                         .Attr("T", tensorflow::DT_BOOL)
+                         .In(RandBools(shape, seed++)));
+  }
+  cases->push_back(Case("Where", "all false")
+                       .Attr("T", tensorflow::DT_BOOL)
+                       .In(Tensor(tensorflow::DT_BOOL, TensorShape{2, 2})));
+  cases->push_back(
+      Case("Where", "int32 0/1").T(tensorflow::DT_INT32).In(RandInts({3, 3}, seed++, 0, 1)));
+}
+
 }  // namespace
 
 std::vector<OpCase> ArrayCases() {
@@ -304,6 +340,7 @@ std::vector<OpCase> ArrayCases() {
   AddSplitting(&cases, seed);
   AddReversingAndBroadcasting(&cases, seed);
   AddOneHot(&cases, seed);
+  AddIndexing(&cases, seed);
   for (OpCase& c : cases) c.tolerance = 0;
   return cases;
 }
