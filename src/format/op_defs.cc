@@ -752,6 +752,26 @@ constexpr const char* kOpDefs[] = {
            type: "bool"
            default_value { b: false }
          })pb",
+    R"pb(name: "ResourceGather"
+         input_arg { name: "resource" type: DT_RESOURCE }
+         input_arg { name: "indices" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "dtype" }
+         attr {
+           name: "batch_dims"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "validate_indices"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "RestoreV2"
          input_arg { name: "prefix" type: DT_STRING }
          input_arg { name: "tensor_names" type: DT_STRING }

@@ -245,5 +245,150 @@ TEST(FrozenModelTest, ARunThatModifiesAFrozenVariableThawsIt) {
   EXPECT_TRUE((*fetched)[0].Identical(w));
 }
 
+// An embedding table in a resource variable, read whole (a read the pass freezes) and by
+// ResourceGather (Keras' Embedding layer), which keeps reading the variable itself.
+constexpr char kEmbeddingMetaGraph[] = R"pb(
+  graph_def {
+    node {
+      name: 'ids'
+      op: 'Placeholder'
+      attr {
+        key: 'dtype'
+        value { type: DT_INT32 }
+      }
+    }
+    node {
+      name: 'emb'
+      op: 'VarHandleOp'
+      attr {
+        key: 'dtype'
+        value { type: DT_FLOAT }
+      }
+      attr {
+        key: 'shape'
+        value {
+          shape {
+            dim { size: 3 }
+            dim { size: 2 }
+          }
+        }
+      }
+      attr {
+        key: 'shared_name'
+        value { s: 'emb' }
+      }
+    }
+    node {
+      name: 'emb/initial_value'
+      op: 'Const'
+      attr {
+        key: 'dtype'
+        value { type: DT_FLOAT }
+      }
+      attr {
+        key: 'value'
+        value {
+          tensor {
+            dtype: DT_FLOAT
+            tensor_shape {
+              dim { size: 3 }
+              dim { size: 2 }
+            }
+            float_val: [ 0, 1, 2, 3, 4, 5 ]
+          }
+        }
+      }
+    }
+    node {
+      name: 'emb/assign'
+      op: 'AssignVariableOp'
+      input: 'emb'
+      input: 'emb/initial_value'
+      attr {
+        key: 'dtype'
+        value { type: DT_FLOAT }
+      }
+    }
+    node {
+      name: 'emb/read'
+      op: 'ReadVariableOp'
+      input: 'emb'
+      attr {
+        key: 'dtype'
+        value { type: DT_FLOAT }
+      }
+    }
+    node {
+      name: 'lookup'
+      op: 'ResourceGather'
+      input: 'emb'
+      input: 'ids'
+      attr {
+        key: 'dtype'
+        value { type: DT_FLOAT }
+      }
+      attr {
+        key: 'Tindices'
+        value { type: DT_INT32 }
+      }
+    }
+  }
+  collection_def {
+    key: 'saved_model_main_op'
+    value { node_list { value: 'emb/assign' } }
+  }
+  signature_def {
+    key: 's'
+    value {
+      inputs {
+        key: 'ids'
+        value {
+          name: 'ids:0'
+          dtype: DT_INT32
+          tensor_shape { unknown_rank: true }
+        }
+      }
+      outputs {
+        key: 'rows'
+        value {
+          name: 'lookup:0'
+          dtype: DT_FLOAT
+          tensor_shape { unknown_rank: true }
+        }
+      }
+      outputs {
+        key: 'table'
+        value {
+          name: 'emb/read:0'
+          dtype: DT_FLOAT
+          tensor_shape { unknown_rank: true }
+        }
+      }
+      method_name: 'tensorflow/serving/predict'
+    }
+  }
+)pb";
+
+TEST(FrozenModelTest, ResourceGatherReadsAVariableWhoseReadsAreFrozen) {
+  const tensorflow::MetaGraphDef meta = testing::MetaGraphFromText(kEmbeddingMetaGraph);
+  auto [plain, optimized] = LoadBoth(meta);
+  ASSERT_TRUE(plain != nullptr && optimized != nullptr);
+  const Tensor ids = Tensor::FromVector<int32_t>(std::vector<int32_t>{2, 0, 2}, {3});
+  for (LoadedModel* m : {plain.get(), optimized.get()}) {
+    auto out = m->RunSignature("s", {{"ids", ids}});
+    ASSERT_TRUE(out.ok()) << out.status();
+    const Tensor& rows = out->at("rows");
+    ASSERT_EQ(rows.shape(), TensorShape({3, 2}));
+    EXPECT_EQ(std::vector<float>(rows.data<float>(), rows.data<float>() + 6),
+              (std::vector<float>{4, 5, 0, 1, 4, 5}));
+    EXPECT_EQ(out->at("table").shape(), TensorShape({3, 2}));
+    const Tensor bad = Tensor::FromVector<int32_t>(std::vector<int32_t>{3}, {1});
+    auto refused = m->RunSignature("s", {{"ids", bad}});
+    ASSERT_FALSE(refused.ok());
+    EXPECT_NE(refused.status().message().find("indices[0] = 3 is not in [0, 3)"), std::string::npos)
+        << refused.status();
+  }
+}
+
 }  // namespace
 }  // namespace savedserve
