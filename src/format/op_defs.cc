@@ -97,6 +97,24 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "resource" type: DT_RESOURCE }
          input_arg { name: "value" type_attr: "dtype" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "BatchToSpaceND"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "block_shape" type_attr: "Tblock_shape" }
+         input_arg { name: "crops" type_attr: "Tcrops" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tblock_shape"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tcrops"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "BiasAdd"
          input_arg { name: "value" type_attr: "T" }
          input_arg { name: "bias" type_attr: "T" }
@@ -407,6 +425,18 @@ constexpr const char* kOpDefs[] = {
                ]
              }
            }
+         })pb",
+    R"pb(name: "MatrixBandPart"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "num_lower" type_attr: "Tindex" }
+         input_arg { name: "num_upper" type_attr: "Tindex" }
+         output_arg { name: "band" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tindex"
+           type: "type"
+           default_value { type: DT_INT64 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Max"
          input_arg { name: "input" type_attr: "T" }
@@ -903,6 +933,24 @@ constexpr const char* kOpDefs[] = {
            name: "T"
            type: "type"
            allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "SpaceToBatchND"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "block_shape" type_attr: "Tblock_shape" }
+         input_arg { name: "paddings" type_attr: "Tpaddings" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tblock_shape"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tpaddings"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Split"
          input_arg { name: "split_dim" type: DT_INT32 }

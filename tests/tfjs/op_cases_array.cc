@@ -328,6 +328,53 @@ void AddIndexing(std::vector<OpCase>* cases, uint32_t& seed) {
       Case("Where", "int32 0/1").T(tensorflow::DT_INT32).In(RandInts({3, 3}, seed++, 0, 1)));
 }
 
+void AddBlocksAndBands(std::vector<OpCase>* cases, uint32_t& seed) {
+  struct Blocks {
+    std::vector<int64_t> space;  // SpaceToBatchND's input, BatchToSpaceND's output
+    std::vector<int32_t> block, margins;
+  };
+  const Blocks blocks[] = {{{1, 4, 4, 3}, {2, 2}, {0, 0, 0, 0}},
+                           {{2, 5, 3, 2}, {2, 2}, {1, 0, 0, 1}},  // TF1 dilated conv padding
+                           {{2, 6, 4}, {3}, {2, 1}},
+                           {{1, 4, 6, 2}, {1, 3}, {0, 0, 1, 2}}};
+  for (const Blocks& b : blocks) {
+    const int64_t m = static_cast<int64_t>(b.block.size());
+    const std::string label = TensorShape(b.space).DebugString() + " block " +
+                              absl::StrJoin(b.block, ",") + " margins " +
+                              absl::StrJoin(b.margins, ",");
+    cases->push_back(Case("SpaceToBatchND", label)
+                         .T()
+                         .Attr("Tblock_shape", tensorflow::DT_INT32)
+                         .Attr("Tpaddings", tensorflow::DT_INT32)
+                         .In(Rand(b.space, seed++))
+                         .Const(Ints(b.block, {m}))
+                         .Const(Ints(b.margins, {m, 2})));
+    // The batched shape of that input: batch * prod(block), padded dims / block.
+    std::vector<int64_t> batched = b.space;
+    for (int64_t k = 0; k < m; ++k) {
+      batched[0] *= b.block[k];
+      batched[k + 1] = (b.space[k + 1] + b.margins[2 * k] + b.margins[2 * k + 1]) / b.block[k];
+    }
+    cases->push_back(Case("BatchToSpaceND", label)
+                         .T()
+                         .Attr("Tblock_shape", tensorflow::DT_INT32)
+                         .Attr("Tcrops", tensorflow::DT_INT32)
+                         .In(Rand(batched, seed++))
+                         .Const(Ints(b.block, {m}))
+                         .Const(Ints(b.margins, {m, 2})));
+  }
+  // TF.js 4.22 reads num_upper from input 1 as well (its op list gives both `start: 1`), so
+  // only bands with num_lower == num_upper compare.
+  for (int32_t band : {-1, 0, 1, 2}) {
+    cases->push_back(Case("MatrixBandPart", "[2,4,5] band " + std::to_string(band))
+                         .T()
+                         .Attr("Tindex", tensorflow::DT_INT32)
+                         .In(Rand({2, 4, 5}, seed++))
+                         .Const(Int(band))
+                         .Const(Int(band)));
+  }
+}
+
 }  // namespace
 
 std::vector<OpCase> ArrayCases() {
@@ -341,6 +388,7 @@ std::vector<OpCase> ArrayCases() {
   AddReversingAndBroadcasting(&cases, seed);
   AddOneHot(&cases, seed);
   AddIndexing(&cases, seed);
+  AddBlocksAndBands(&cases, seed);
   for (OpCase& c : cases) c.tolerance = 0;
   return cases;
 }
