@@ -38,10 +38,14 @@ TEST(Split, EqualPieces) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ((*out)[2].shape(), TensorShape({1, 4}));
   EXPECT_EQ(Values<int32_t>((*out)[2]), (std::vector<int32_t>{8, 9, 10, 11}));
-  // One piece is the input itself; strings copy.
-  out = Split(StringIota({2, 2}), 0, 1);
+  // Strings copy; one piece is the input itself.
+  out = Split(StringIota({2, 2}), 1, 2);
   ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(Values<std::string>((*out)[0]), (std::vector<std::string>{"0", "1", "2", "3"}));
+  EXPECT_EQ(Values<std::string>((*out)[1]), (std::vector<std::string>{"1", "3"}));
+  const Tensor whole = Iota<float>({2, 2});
+  out = Split(whole, 0, 1);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE((*out)[0].SharesBufferWith(whole));
 }
 
 TEST(Split, EmptyDimension) {
