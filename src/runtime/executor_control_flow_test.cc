@@ -471,6 +471,104 @@ TEST_F(ControlFlowTest, ACondInsideALoopBodyBranchesPerIteration) {
   EXPECT_EQ(IntOf((*out)[1].tensor), 24);
 }
 
+// y = tf.map_fn(lambda e: e * e + 1, elems) as TF1 writes it (before maximum_iterations):
+// the elements scattered into a TensorArray, a while loop over (i, the output array's flow)
+// reading element i and writing its result, then the results gathered back.
+std::string MapFn() {
+  const std::string frame = "map/while/while_context";
+  auto int_vector = [](const std::string& name, int value) {
+    return Node(name, "Const", {},
+                TypeAttr("dtype", "DT_INT32") +
+                    absl::StrCat(" attr { key: 'value' value { tensor { dtype: DT_INT32 "
+                                 "tensor_shape { dim { size: 1 } } int_val: ",
+                                 value, " } } }"));
+  };
+  auto element_shape = [](const std::string& key) {
+    return absl::StrCat(" attr { key: '", key, "' value { shape { dim { size: 2 } } } }");
+  };
+  auto array = [&](const std::string& name) {
+    return Node(name, "TensorArrayV3", {"map/strided_slice"},
+                TypeAttr("dtype", "DT_FLOAT") + element_shape("element_shape") +
+                    " attr { key: 'identical_element_shapes' value { b: true } }");
+  };
+  return Placeholder("elems", "DT_FLOAT") + Node("map/Shape", "Shape", {"elems"}, T("DT_FLOAT")) +
+         int_vector("map/strided_slice/stack", 0) + int_vector("map/strided_slice/stack_1", 1) +
+         int_vector("map/strided_slice/stack_2", 1) +
+         Node("map/strided_slice", "StridedSlice",
+              {"map/Shape", "map/strided_slice/stack", "map/strided_slice/stack_1",
+               "map/strided_slice/stack_2"},
+              T("DT_INT32") + TypeAttr("Index", "DT_INT32") +
+                  " attr { key: 'shrink_axis_mask' value { i: 1 } }") +
+         array("map/TensorArray") +
+         ScalarConst("map/TensorArrayUnstack/range/start", "DT_INT32", "0") +
+         ScalarConst("map/TensorArrayUnstack/range/delta", "DT_INT32", "1") +
+         Node("map/TensorArrayUnstack/range", "Range",
+              {"map/TensorArrayUnstack/range/start", "map/strided_slice",
+               "map/TensorArrayUnstack/range/delta"},
+              TypeAttr("Tidx", "DT_INT32")) +
+         Node("map/TensorArrayUnstack/TensorArrayScatter/TensorArrayScatterV3",
+              "TensorArrayScatterV3",
+              {"map/TensorArray", "map/TensorArrayUnstack/range", "elems", "map/TensorArray:1"},
+              T("DT_FLOAT")) +
+         ScalarConst("map/Const", "DT_INT32", "0") + array("map/TensorArray_1") +
+         LoopVar("map/while", "", "map/Const", "map/while/add", frame, "DT_INT32") +
+         LoopVar("map/while", "_1", "map/TensorArray_1:1",
+                 "map/while/TensorArrayWrite/TensorArrayWriteV3", frame, "DT_FLOAT") +
+         Enter("map/while/Less/Enter", "map/strided_slice", frame, true, "DT_INT32") +
+         Binary("map/while/Less", "Less", "map/while/Merge", "map/while/Less/Enter", "DT_INT32") +
+         Node("map/while/LoopCond", "LoopCond", {"map/while/Less"}) +
+         Enter("map/while/TensorArrayReadV3/Enter", "map/TensorArray", frame, true, "DT_RESOURCE") +
+         Enter("map/while/TensorArrayReadV3/Enter_1",
+               "map/TensorArrayUnstack/TensorArrayScatter/TensorArrayScatterV3", frame, true,
+               "DT_FLOAT") +
+         Node("map/while/TensorArrayReadV3", "TensorArrayReadV3",
+              {"map/while/TensorArrayReadV3/Enter", "map/while/Identity",
+               "map/while/TensorArrayReadV3/Enter_1"},
+              TypeAttr("dtype", "DT_FLOAT")) +
+         Binary("map/while/mul", "Mul", "map/while/TensorArrayReadV3",
+                "map/while/TensorArrayReadV3", "DT_FLOAT") +
+         ScalarConst("map/while/add_1/y", "DT_FLOAT", "1", "^map/while/Identity") +
+         Binary("map/while/add_1", "AddV2", "map/while/mul", "map/while/add_1/y", "DT_FLOAT") +
+         Enter("map/while/TensorArrayWrite/TensorArrayWriteV3/Enter", "map/TensorArray_1", frame,
+               true, "DT_RESOURCE") +
+         Node("map/while/TensorArrayWrite/TensorArrayWriteV3", "TensorArrayWriteV3",
+              {"map/while/TensorArrayWrite/TensorArrayWriteV3/Enter", "map/while/Identity",
+               "map/while/add_1", "map/while/Identity_1"},
+              T("DT_FLOAT")) +
+         ScalarConst("map/while/add/y", "DT_INT32", "1", "^map/while/Identity") +
+         Binary("map/while/add", "AddV2", "map/while/Identity", "map/while/add/y", "DT_INT32") +
+         Node("map/TensorArrayStack/TensorArraySizeV3", "TensorArraySizeV3",
+              {"map/TensorArray_1", "map/while/Exit_1"}) +
+         ScalarConst("map/TensorArrayStack/range/start", "DT_INT32", "0") +
+         ScalarConst("map/TensorArrayStack/range/delta", "DT_INT32", "1") +
+         Node("map/TensorArrayStack/range", "Range",
+              {"map/TensorArrayStack/range/start", "map/TensorArrayStack/TensorArraySizeV3",
+               "map/TensorArrayStack/range/delta"},
+              TypeAttr("Tidx", "DT_INT32")) +
+         Node("map/TensorArrayStack/TensorArrayGatherV3", "TensorArrayGatherV3",
+              {"map/TensorArray_1", "map/TensorArrayStack/range", "map/while/Exit_1"},
+              TypeAttr("dtype", "DT_FLOAT") + element_shape("element_shape"));
+}
+
+TEST_F(ControlFlowTest, MapFnThroughTensorArraysAppliesItsFunctionToEachElement) {
+  Load(MapFn());
+  const PlanSpec spec{{"elems:0"}, {"map/TensorArrayStack/TensorArrayGatherV3:0"}, {}};
+  auto out =
+      Run(spec,
+          {Value{Tensor::FromVector<float>(std::vector<float>{1, 2, 3, 4, 5, 6}, TensorShape{3, 2}),
+                 nullptr}});
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ((*out)[0].tensor.DebugString(), "DT_FLOAT [3,2] {2, 5, 10, 17, 26, 37}");
+  // No elements: the loop does not run and the gather uses the known element shape.
+  auto empty = Run(spec, {Value{Tensor(tensorflow::DT_FLOAT, TensorShape{0, 2}), nullptr}});
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ((*empty)[0].tensor.shape(), (TensorShape{0, 2}));
+  // An element of the wrong shape fails in the write, named.
+  auto bad = Run(spec, {Value{Tensor(tensorflow::DT_FLOAT, TensorShape{2, 3}), nullptr}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("TensorArrayScatterV3"), std::string::npos) << bad.status();
+}
+
 TEST_F(ControlFlowTest, MalformedLoopsAreCompileErrors) {
   Load(DoublingLoop());
   auto inside = Compile({{"n:0"}, {"while/Identity:0"}, {}});
