@@ -199,6 +199,7 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "value" type: "tensor" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "ControlTrigger")pb",
     R"pb(name: "Conv2D"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "filter" type_attr: "T" }
@@ -300,6 +301,25 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "shape" type: "shape" }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "Enter"
+         input_arg { name: "data" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr { name: "frame_name" type: "string" }
+         attr {
+           name: "is_constant"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "parallel_iterations"
+           type: "int"
+           default_value { i: 10 }
+         })pb",
+    R"pb(name: "Exit"
+         input_arg { name: "data" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
     R"pb(name: "ExpandDims"
          input_arg { name: "input" type_attr: "T" }
@@ -426,6 +446,9 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "LoopCond"
+         input_arg { name: "input" type: DT_BOOL }
+         output_arg { name: "output" type: DT_BOOL })pb",
     R"pb(name: "MatrixBandPart"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "num_lower" type_attr: "Tindex" }
@@ -530,6 +553,12 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "Merge"
+         input_arg { name: "inputs" type_attr: "T" number_attr: "N" }
+         output_arg { name: "output" type_attr: "T" }
+         output_arg { name: "value_index" type: DT_INT32 }
+         attr { name: "T" type: "type" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 1 })pb",
     R"pb(name: "MergeV2Checkpoints"
          input_arg { name: "checkpoint_prefixes" type: DT_STRING }
          input_arg { name: "destination_prefix" type: DT_STRING }
@@ -578,6 +607,10 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "NextIteration"
+         input_arg { name: "data" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "NoOp")pb",
     R"pb(name: "OneHot"
          input_arg { name: "indices" type_attr: "TI" }
@@ -686,6 +719,42 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "RefEnter"
+         input_arg { name: "data" type_attr: "T" is_ref: true }
+         output_arg { name: "output" type_attr: "T" is_ref: true }
+         attr { name: "T" type: "type" }
+         attr { name: "frame_name" type: "string" }
+         attr {
+           name: "is_constant"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "parallel_iterations"
+           type: "int"
+           default_value { i: 10 }
+         })pb",
+    R"pb(name: "RefExit"
+         input_arg { name: "data" type_attr: "T" is_ref: true }
+         output_arg { name: "output" type_attr: "T" is_ref: true }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "RefMerge"
+         input_arg { name: "inputs" type_attr: "T" number_attr: "N" is_ref: true }
+         output_arg { name: "output" type_attr: "T" is_ref: true }
+         output_arg { name: "value_index" type: DT_INT32 }
+         attr { name: "T" type: "type" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "RefNextIteration"
+         input_arg { name: "data" type_attr: "T" is_ref: true }
+         output_arg { name: "output" type_attr: "T" is_ref: true }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "RefSwitch"
+         input_arg { name: "data" type_attr: "T" is_ref: true }
+         input_arg { name: "pred" type: DT_BOOL }
+         output_arg { name: "output_false" type_attr: "T" is_ref: true }
+         output_arg { name: "output_true" type_attr: "T" is_ref: true }
+         attr { name: "T" type: "type" }
+         allows_uninitialized_input: true)pb",
     R"pb(name: "Relu"
          input_arg { name: "features" type_attr: "T" }
          output_arg { name: "activations" type_attr: "T" }
@@ -1152,6 +1221,80 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Switch"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "pred" type: DT_BOOL }
+         output_arg { name: "output_false" type_attr: "T" }
+         output_arg { name: "output_true" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "TensorArrayCloseV3"
+         input_arg { name: "handle" type: DT_RESOURCE })pb",
+    R"pb(name: "TensorArrayGatherV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "indices" type: DT_INT32 }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "value" type_attr: "dtype" }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "element_shape"
+           type: "shape"
+           default_value { shape { unknown_rank: true } }
+         })pb",
+    R"pb(name: "TensorArrayReadV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "index" type: DT_INT32 }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "value" type_attr: "dtype" }
+         attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "TensorArrayScatterV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "indices" type: DT_INT32 }
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "flow_out" type: DT_FLOAT }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "TensorArraySizeV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "size" type: DT_INT32 })pb",
+    R"pb(name: "TensorArrayV3"
+         input_arg { name: "size" type: DT_INT32 }
+         output_arg { name: "handle" type: DT_RESOURCE }
+         output_arg { name: "flow" type: DT_FLOAT }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "element_shape"
+           type: "shape"
+           default_value { shape { unknown_rank: true } }
+         }
+         attr {
+           name: "dynamic_size"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "clear_after_read"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "identical_element_shapes"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "tensor_array_name"
+           type: "string"
+           default_value { s: "" }
+         }
+         is_stateful: true)pb",
+    R"pb(name: "TensorArrayWriteV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "index" type: DT_INT32 }
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "flow_out" type: DT_FLOAT }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }
          attr {

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "runtime/executor_control_flow.h"
 
 namespace savedserve {
 namespace {
@@ -22,13 +23,6 @@ class StatsScope {
   ExecStats* saved_;
 };
 
-// Kernel errors name their node unless the kernel already did.
-absl::Status NameNode(const absl::Status& status, const GraphNode& node) {
-  if (absl::StrContains(status.message(), absl::StrCat("'", node.name(), "'"))) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat(node.op(), " '", node.name(), "': ", status.message()));
-}
-
 absl::Status CheckFeeds(const Plan& plan, const std::vector<Value>& feeds) {
   if (static_cast<int>(feeds.size()) != plan.num_feeds()) {
     return absl::InvalidArgumentError(
@@ -46,6 +40,14 @@ absl::Status CheckFeeds(const Plan& plan, const std::vector<Value>& feeds) {
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status NameNode(const absl::Status& status, const GraphNode& node) {
+  if (absl::StrContains(status.message(), absl::StrCat("'", node.name(), "'"))) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat(node.op(), " '", node.name(), "': ", status.message()));
+}
+
 int64_t StepFlops(const PlanStep& step, const std::vector<const Value*>& inputs) {
   std::vector<TensorShape> shapes;
   for (const Value* v : inputs) {
@@ -61,8 +63,6 @@ int64_t StepFlops(const PlanStep& step, const std::vector<const Value*>& inputs)
   return step.kernel->Flops(shapes);
 }
 
-}  // namespace
-
 absl::StatusOr<Tensor> ValueToTensor(const Value& value) {
   if (value.tensor.is_initialized()) return value.tensor;
   if (value.variable != nullptr) return value.variable->Read();
@@ -75,6 +75,9 @@ absl::StatusOr<std::vector<Value>> RunPlan(const Plan& plan, std::vector<Value> 
   StatsScope scope(stats);
   ExecStats* flop_stats =
       current_stats != nullptr && current_stats->count_flops ? current_stats : nullptr;
+  if (plan.control_flow() != nullptr) {
+    return RunControlFlowPlan(plan, std::move(feeds), context, flop_stats, stats);
+  }
   const int num_steps = plan.num_steps();
   // values[step] holds that step's outputs; values[num_steps + f] holds feed f.
   std::vector<std::vector<Value>> values(num_steps + feeds.size());

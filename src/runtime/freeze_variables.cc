@@ -15,8 +15,9 @@ bool IsVariableOp(const std::string& op) {
 // variable too) without touching it.
 bool ForwardsVariable(const std::string& op) {
   static const absl::flat_hash_set<std::string> ops = {
-      "Identity", "IdentityN", "RefIdentity", "Switch", "RefSwitch", "Merge",
-      "RefMerge", "Enter",     "RefEnter",    "Exit",   "RefExit",   "NextIteration"};
+      "Identity", "IdentityN",     "RefIdentity",     "Switch",   "RefSwitch",
+      "Merge",    "RefMerge",      "Enter",           "RefEnter", "Exit",
+      "RefExit",  "NextIteration", "RefNextIteration"};
   return ops.contains(op);
 }
 

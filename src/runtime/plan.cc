@@ -39,10 +39,15 @@ class PlanBuilder {
   absl::StatusOr<std::unique_ptr<Plan>> Build() {
     RETURN_IF_ERROR(Needed().status());
     RETURN_IF_ERROR(Order());
+    // Numbered up front: a loop's Merge reads its NextIteration, which comes later.
+    for (size_t i = 0; i < order_.size(); ++i) step_of_[order_[i]] = static_cast<int>(i);
     for (int node : order_) RETURN_IF_ERROR(AddStep(node));
     RETURN_IF_ERROR(CreateDeferredKernels());
     for (const Endpoint& ep : fetch_endpoints_) plan_->fetches_.push_back(SlotOf(ep));
     PlanMemory();
+    ASSIGN_OR_RETURN(plan_->control_flow_,
+                     BuildControlFlowPlan(plan_->steps_, ControlInputSteps(), plan_->num_feeds(),
+                                          plan_->fetches_, plan_->spec_.fetches));
     return std::move(plan_);
   }
 
@@ -113,7 +118,14 @@ class PlanBuilder {
     return (op == "Placeholder" || op == "PlaceholderV2") && IsFed(Endpoint{node, 0});
   }
 
-  // Kahn's algorithm, ready nodes in graph order. What is left over lies on a cycle.
+  // A loop's back edge: everything a NextIteration feeds runs in a later iteration.
+  bool IsBackEdge(int producer) const {
+    const std::string& op = graph_.node(producer).op();
+    return op == "NextIteration" || op == "RefNextIteration";
+  }
+
+  // Kahn's algorithm, ready nodes in graph order, back edges left out. What is left over lies
+  // on a cycle.
   absl::Status Order() {
     const int n = static_cast<int>(graph_.nodes().size());
     std::vector<int> pending(n, 0);
@@ -121,12 +133,12 @@ class PlanBuilder {
     for (int i = 0; i < n; ++i) {
       if (!needed_[i]) continue;
       for (const Endpoint& in : graph_.node(i).inputs) {
-        if (IsFed(in)) continue;
+        if (IsFed(in) || IsBackEdge(in.node)) continue;
         consumers[in.node].push_back(i);
         ++pending[i];
       }
       for (int c : graph_.node(i).control_inputs) {
-        if (FedPlaceholder(c)) continue;
+        if (FedPlaceholder(c) || IsBackEdge(c)) continue;
         consumers[c].push_back(i);
         ++pending[i];
       }
@@ -215,12 +227,30 @@ class PlanBuilder {
     return std::shared_ptr<const OpKernel>(std::move(kernel));
   }
 
+  // The steps each step waits for over control edges (those met by a feed left out).
+  std::vector<std::vector<int>> ControlInputSteps() const {
+    std::vector<std::vector<int>> control(plan_->steps_.size());
+    for (size_t s = 0; s < control.size(); ++s) {
+      for (int c : plan_->steps_[s].node->control_inputs) {
+        if (!FedPlaceholder(c)) control[s].push_back(step_of_.at(c));
+      }
+    }
+    return control;
+  }
+
+  // Ops whose outputs, whenever they have a value, hold their first input: Identity, Switch
+  // (whichever output is live) and Enter. A constant input makes them constants too.
+  static bool ForwardsInput(const std::string& op) {
+    return op == "Identity" || op == "Switch" || op == "Enter";
+  }
+
   // Const nodes run once now, so consumers can see their value when they are created.
   absl::Status RecordConstant(int n, const PlanStep& step) {
     const GraphNode& node = graph_.node(n);
-    if (node.op() == "Identity" && !step.inputs.empty()) {
+    if (ForwardsInput(node.op()) && !step.inputs.empty()) {
       auto it = constants_.find(Key{node.inputs[0].node, node.inputs[0].index});
-      if (it != constants_.end() && !IsFed(node.inputs[0])) constants_[Key{n, 0}] = it->second;
+      if (it == constants_.end() || IsFed(node.inputs[0])) return absl::OkStatus();
+      for (int out = 0; out < step.num_outputs; ++out) constants_[Key{n, out}] = it->second;
       return absl::OkStatus();
     }
     if (node.op() != "Const") return absl::OkStatus();
@@ -265,7 +295,7 @@ class PlanBuilder {
   // nodes' facts depend on them.
   bool PacksWeights(const GraphNode& node, const InputFacts& facts) const {
     if (options_.creation_pool == nullptr || node.is_function_call) return false;
-    if (node.op() == "Const" || node.op() == "Identity") return false;
+    if (node.op() == "Const" || ForwardsInput(node.op())) return false;
     for (const Tensor* constant : facts.constants) {
       if (constant != nullptr) return true;
     }

@@ -4,6 +4,9 @@
 // inputs resolved to value slots, and a memory plan saying which values die after each step
 // so their buffers are freed as early as possible. Immutable once compiled and safe for
 // concurrent use: every run keeps its own values (see executor.h).
+// Plans with TF1 control flow (Switch, Merge, Enter, Exit, NextIteration) also carry what
+// TensorFlow's dataflow executor needs (plan_control_flow.h); the NextIteration back edges
+// of their loops are left out of the topological order.
 #pragma once
 
 #include <memory>
@@ -16,6 +19,7 @@
 #include "kernels/registry.h"
 #include "runtime/graph.h"
 #include "runtime/kernel_cache.h"
+#include "runtime/plan_control_flow.h"
 
 namespace savedserve {
 
@@ -72,6 +76,9 @@ class Plan {
   // Feeds nothing reads: released before the first step.
   const std::vector<Slot>& unused_feeds() const { return unused_feeds_; }
   const PlanSpec& spec() const { return spec_; }
+  // Frames, edges and pending counts for plans with TF1 control flow; nullptr otherwise
+  // (the steps then run in order).
+  const ControlFlowPlan* control_flow() const { return control_flow_.get(); }
 
  private:
   Plan() = default;
@@ -82,6 +89,7 @@ class Plan {
   std::vector<DataType> feed_types_;
   std::vector<Slot> fetches_;
   std::vector<Slot> unused_feeds_;
+  std::unique_ptr<const ControlFlowPlan> control_flow_;
   // Values of Const nodes that kernels saw at creation, when there is no KernelCache.
   std::vector<std::unique_ptr<Tensor>> constants_;
 };

@@ -70,6 +70,76 @@ std::string IdentityNode(const std::string& name, const std::string& input,
                       "' attr { key: 'T' value { type: ", dtype, " } } }\n");
 }
 
+std::string Node(const std::string& name, const std::string& op,
+                 const std::vector<std::string>& inputs, const std::string& attrs) {
+  std::string text = absl::StrCat("node { name: '", name, "' op: '", op, "'");
+  for (const std::string& in : inputs) absl::StrAppend(&text, " input: '", in, "'");
+  return absl::StrCat(text, " ", attrs, " }\n");
+}
+
+std::string TypeAttr(const std::string& key, const std::string& dtype) {
+  return absl::StrCat("attr { key: '", key, "' value { type: ", dtype, " } }");
+}
+
+std::string T(const std::string& dtype) { return TypeAttr("T", dtype); }
+
+std::string ScalarConst(const std::string& name, const std::string& dtype, const std::string& value,
+                        const std::string& control) {
+  const std::string field = dtype == "DT_FLOAT"  ? "float_val"
+                            : dtype == "DT_BOOL" ? "bool_val"
+                                                 : "int_val";
+  return Node(
+      name, "Const", control.empty() ? std::vector<std::string>{} : std::vector{control},
+      absl::StrCat(TypeAttr("dtype", dtype), " attr { key: 'value' value { tensor { dtype: ", dtype,
+                   " tensor_shape {} ", field, ": ", value, " } } }"));
+}
+
+std::string Placeholder(const std::string& name, const std::string& dtype) {
+  return Node(name, "Placeholder", {}, TypeAttr("dtype", dtype));
+}
+
+std::string Binary(const std::string& name, const std::string& op, const std::string& x,
+                   const std::string& y, const std::string& dtype) {
+  return Node(name, op, {x, y}, T(dtype));
+}
+
+std::string Enter(const std::string& name, const std::string& input, const std::string& frame,
+                  bool is_constant, const std::string& dtype, int parallel_iterations) {
+  return Node(
+      name, "Enter", {input},
+      absl::StrCat(T(dtype), " attr { key: 'frame_name' value { s: '", frame,
+                   "' } } attr { key: 'is_constant' value { b: ", is_constant ? "true" : "false",
+                   " } } attr { key: 'parallel_iterations' value { i: ", parallel_iterations,
+                   " } }"));
+}
+
+std::string Merge(const std::string& name, const std::vector<std::string>& inputs,
+                  const std::string& dtype) {
+  int n = 0;
+  for (const std::string& in : inputs) n += in[0] != '^';
+  return Node(name, "Merge", inputs,
+              absl::StrCat(T(dtype), " attr { key: 'N' value { i: ", n, " } }"));
+}
+
+std::string CondScaffold(const std::string& scope, const std::string& pred) {
+  return Binary(scope + "/Switch", "Switch", pred, pred, "DT_BOOL") +
+         Node(scope + "/switch_t", "Identity", {scope + "/Switch:1"}, T("DT_BOOL")) +
+         Node(scope + "/switch_f", "Identity", {scope + "/Switch"}, T("DT_BOOL")) +
+         Node(scope + "/pred_id", "Identity", {pred}, T("DT_BOOL"));
+}
+
+std::string LoopVar(const std::string& scope, const std::string& suffix, const std::string& initial,
+                    const std::string& next, const std::string& frame, const std::string& dtype,
+                    int parallel_iterations) {
+  const std::string s = scope + "/";
+  return Enter(s + "Enter" + suffix, initial, frame, false, dtype, parallel_iterations) +
+         Merge(s + "Merge" + suffix, {s + "Enter" + suffix, s + "NextIteration" + suffix}, dtype) +
+         Binary(s + "Switch" + suffix, "Switch", s + "Merge" + suffix, s + "LoopCond", dtype) +
+         Node(s + "Identity" + suffix, "Identity", {s + "Switch" + suffix + ":1"}, T(dtype)) +
+         Node(s + "NextIteration" + suffix, "NextIteration", {next}, T(dtype)) +
+         Node(s + "Exit" + suffix, "Exit", {s + "Switch" + suffix}, T(dtype));
+}
+
 Tensor Str(const std::string& s) {
   Tensor t(tensorflow::DT_STRING, TensorShape{});
   t.data<std::string>()[0] = s;

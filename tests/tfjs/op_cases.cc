@@ -112,7 +112,7 @@ Tensor RandInts(std::vector<int64_t> shape, uint32_t seed, int32_t lo, int32_t h
 }
 
 std::map<std::string, std::string> UncomparedOps() {
-  return {
+  std::map<std::string, std::string> ops = {
       {"Const", "graph plumbing (holds weights; exercised by every imported model)"},
       {"EnsureShape",
        "TF.js 4.22 reads `shape` from a second input, but TensorFlow's EnsureShape has one "
@@ -122,6 +122,15 @@ std::map<std::string, std::string> UncomparedOps() {
       {"NoOp", "no output"},
       {"RandomUniform", "random: the two generators differ by design"},
   };
+  // TF1 control flow only runs inside whole graphs (dead values, frames, handles):
+  // tfjs_control_flow_test (control_flow_v1_test.cc) compares such graphs.
+  for (const char* op : {"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond",
+                         "TensorArrayV3", "TensorArrayWriteV3", "TensorArrayReadV3",
+                         "TensorArrayGatherV3", "TensorArrayScatterV3", "TensorArraySizeV3"}) {
+    ops[op] = "TF1 control flow: compared in whole graphs by tfjs_control_flow_test";
+  }
+  ops["TensorArrayCloseV3"] = "no output";
+  return ops;
 }
 
 }  // namespace savedserve::testing
