@@ -1,9 +1,10 @@
 // Element-wise unary math and activations: Neg, Abs, Sign, Square, Sqrt, Rsqrt, Reciprocal
-// (and its old name Inv), Exp, Expm1, Log, Log1p, Sin, Cos, Erf, Floor, Ceil, Round, Rint,
-// Sigmoid, Tanh, Softplus, Softsign, Relu, Relu6, LeakyRelu, Elu, Selu; the predicates
-// IsNan, IsInf, IsFinite (DT_BOOL results); LogicalNot on DT_BOOL. Reference kernels for
-// TF's type sets (Half and BFloat16 computed in float); integers wrap around (Neg and Abs
-// of the lowest value, Square overflow).
+// (and its old name Inv), Exp, Expm1, Log, Log1p, Sin, Cos, Tan, Asin, Acos, Atan, Sinh,
+// Cosh, Tanh, Asinh, Acosh, Atanh, Erf, Floor, Ceil, Round, Rint, Sigmoid, Softplus,
+// Softsign, Relu, Relu6, LeakyRelu, Elu, Selu; the predicates IsNan, IsInf, IsFinite
+// (DT_BOOL results); LogicalNot on DT_BOOL. Reference kernels for TF's type sets (Half and
+// BFloat16 computed in float); integers wrap around (Neg and Abs of the lowest value, Square
+// overflow).
 // Special values follow TF: Relu/Relu6 keep NaN, Sqrt/Log of negatives are NaN, Log(0) is
 // -inf, Sign(NaN) is NaN (TF 2's Eigen; TF 1 gave 0). Round and Rint round halves to even
 // (banker's rounding); Round of an integer is itself. Softplus switches to x and exp(x) at
@@ -36,40 +37,49 @@ struct SquareFn {
     return WrappingMul(x, x);
   }
 };
-struct SqrtFn {
+// A functor applying one <cmath> function: MathFn<[](auto x) { return std::sin(x); }>.
+template <auto kFn>
+struct MathFn {
   template <typename M>
-  M operator()(M x) const {
-    return std::sqrt(x);
+  auto operator()(M x) const {
+    return kFn(x);
   }
 };
+using SqrtFn = MathFn<[](auto x) { return std::sqrt(x); }>;
+using ExpFn = MathFn<[](auto x) { return std::exp(x); }>;
+using Expm1Fn = MathFn<[](auto x) { return std::expm1(x); }>;
+using LogFn = MathFn<[](auto x) { return std::log(x); }>;
+using Log1pFn = MathFn<[](auto x) { return std::log1p(x); }>;
+using SinFn = MathFn<[](auto x) { return std::sin(x); }>;
+using CosFn = MathFn<[](auto x) { return std::cos(x); }>;
+using TanFn = MathFn<[](auto x) { return std::tan(x); }>;
+using AsinFn = MathFn<[](auto x) { return std::asin(x); }>;
+using AcosFn = MathFn<[](auto x) { return std::acos(x); }>;
+using AtanFn = MathFn<[](auto x) { return std::atan(x); }>;
+using SinhFn = MathFn<[](auto x) { return std::sinh(x); }>;
+using CoshFn = MathFn<[](auto x) { return std::cosh(x); }>;
+using TanhFn = MathFn<[](auto x) { return std::tanh(x); }>;
+using AsinhFn = MathFn<[](auto x) { return std::asinh(x); }>;
+using AcoshFn = MathFn<[](auto x) { return std::acosh(x); }>;
+using AtanhFn = MathFn<[](auto x) { return std::atanh(x); }>;
+using ErfFn = MathFn<[](auto x) { return std::erf(x); }>;
+using FloorFn = MathFn<[](auto x) { return std::floor(x); }>;
+using CeilFn = MathFn<[](auto x) { return std::ceil(x); }>;
+// The predicates, with DT_BOOL results.
+using IsNanFn = MathFn<[](auto x) { return std::isnan(x); }>;
+using IsInfFn = MathFn<[](auto x) { return std::isinf(x); }>;
+using IsFiniteFn = MathFn<[](auto x) { return std::isfinite(x); }>;
+
 struct RsqrtFn {
   template <typename M>
   M operator()(M x) const {
     return M{1} / std::sqrt(x);
   }
 };
-struct ExpFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::exp(x);
-  }
-};
-struct LogFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::log(x);
-  }
-};
 struct SigmoidFn {
   template <typename M>
   M operator()(M x) const {
     return M{1} / (M{1} + std::exp(-x));
-  }
-};
-struct TanhFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::tanh(x);
   }
 };
 // max(x, 0) and min(max(x, 0), 6) keeping NaN (TF's PropagateNaN). Written as selects
@@ -133,48 +143,6 @@ struct ReciprocalFn {
     return M{1} / x;
   }
 };
-struct Expm1Fn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::expm1(x);
-  }
-};
-struct Log1pFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::log1p(x);
-  }
-};
-struct SinFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::sin(x);
-  }
-};
-struct CosFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::cos(x);
-  }
-};
-struct ErfFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::erf(x);
-  }
-};
-struct FloorFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::floor(x);
-  }
-};
-struct CeilFn {
-  template <typename M>
-  M operator()(M x) const {
-    return std::ceil(x);
-  }
-};
 // Halves to even: nearbyint in the default rounding mode, which the process never leaves.
 struct RoundHalfToEvenFn {
   template <typename M>
@@ -211,24 +179,6 @@ struct SeluFn {
     const M scale = static_cast<M>(1.0507009873554804934193349852946);
     const M scale_alpha = static_cast<M>(1.7580993408473768599402175208123);
     return x < M{0} ? scale_alpha * (std::exp(x) - M{1}) : scale * x;
-  }
-};
-struct IsNanFn {
-  template <typename M>
-  bool operator()(M x) const {
-    return std::isnan(x);
-  }
-};
-struct IsInfFn {
-  template <typename M>
-  bool operator()(M x) const {
-    return std::isinf(x);
-  }
-};
-struct IsFiniteFn {
-  template <typename M>
-  bool operator()(M x) const {
-    return std::isfinite(x);
   }
 };
 struct LogicalNotFn {
@@ -343,6 +293,15 @@ SS_REGISTER_KERNEL("Expm1", kReference, CreateUnaryKernel<FloatTypes, Expm1Fn>);
 SS_REGISTER_KERNEL("Log1p", kReference, CreateUnaryKernel<FloatTypes, Log1pFn>);
 SS_REGISTER_KERNEL("Sin", kReference, CreateUnaryKernel<FloatTypes, SinFn>);
 SS_REGISTER_KERNEL("Cos", kReference, CreateUnaryKernel<FloatTypes, CosFn>);
+SS_REGISTER_KERNEL("Tan", kReference, CreateUnaryKernel<FloatTypes, TanFn>);
+SS_REGISTER_KERNEL("Asin", kReference, CreateUnaryKernel<FloatTypes, AsinFn>);
+SS_REGISTER_KERNEL("Acos", kReference, CreateUnaryKernel<FloatTypes, AcosFn>);
+SS_REGISTER_KERNEL("Atan", kReference, CreateUnaryKernel<FloatTypes, AtanFn>);
+SS_REGISTER_KERNEL("Sinh", kReference, CreateUnaryKernel<FloatTypes, SinhFn>);
+SS_REGISTER_KERNEL("Cosh", kReference, CreateUnaryKernel<FloatTypes, CoshFn>);
+SS_REGISTER_KERNEL("Asinh", kReference, CreateUnaryKernel<FloatTypes, AsinhFn>);
+SS_REGISTER_KERNEL("Acosh", kReference, CreateUnaryKernel<FloatTypes, AcoshFn>);
+SS_REGISTER_KERNEL("Atanh", kReference, CreateUnaryKernel<FloatTypes, AtanhFn>);
 SS_REGISTER_KERNEL("Erf", kReference, CreateUnaryKernel<FloatTypes, ErfFn>);
 SS_REGISTER_KERNEL("Floor", kReference, CreateUnaryKernel<FloatTypes, FloorFn>);
 SS_REGISTER_KERNEL("Ceil", kReference, CreateUnaryKernel<FloatTypes, CeilFn>);

@@ -109,6 +109,28 @@ TEST(CwiseUnaryMath, Transcendentals) {
                          MakeAs(tensorflow::DT_DOUBLE, {1}, {0.5}), 1e-15));
 }
 
+TEST(CwiseUnaryMath, TrigonometricAndHyperbolic) {
+  const std::vector<float> x = {-3, -0.5f, -1e-6f, 0, 1e-6f, 0.75f, 2, 10};
+  EXPECT_TRUE(ValuesNear(Unary("Tan", Vec<float>(x)), Expected(x, std::tan), 4e-7, 1e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Atan", Vec<float>(x)), Expected(x, std::atan), 2e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Sinh", Vec<float>(x)), Expected(x, std::sinh), 2e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Cosh", Vec<float>(x)), Expected(x, std::cosh), 2e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Asinh", Vec<float>(x)), Expected(x, std::asinh), 2e-7));
+  // Inverse functions on their domains, and NaN outside them.
+  const std::vector<float> unit = {-1, -0.5f, -1e-6f, 0, 0.3f, 0.99f, 1, 1.5f};
+  EXPECT_TRUE(ValuesNear(Unary("Asin", Vec<float>(unit)), Expected(unit, std::asin), 2e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Acos", Vec<float>(unit)), Expected(unit, std::acos), 2e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Atanh", Vec<float>(unit)), Expected(unit, std::atanh), 2e-7));
+  const std::vector<float> above_one = {0.5f, 1, 1.5f, 10, 1e30f};
+  EXPECT_TRUE(
+      ValuesNear(Unary("Acosh", Vec<float>(above_one)), Expected(above_one, std::acosh), 2e-7));
+  EXPECT_TRUE(std::isnan(Values<float>(Unary("Asin", Vec<float>({2})))[0]));
+  EXPECT_EQ(Values<float>(Unary("Atanh", Vec<float>({-1, 1}))), (std::vector<float>{-kInf, kInf}));
+  EXPECT_TRUE(ValuesNear(Unary("Tan", MakeAs(tensorflow::DT_DOUBLE, {1}, {M_PI / 4})),
+                         MakeAs(tensorflow::DT_DOUBLE, {1}, {1}), 1e-15));
+  SS_EXPECT_ERROR_CONTAINS(RunUnary("Tan", Vec<int32_t>({1})), "unsupported dtype DT_INT32");
+}
+
 double Softplus(double x) { return std::log1p(std::exp(x)); }
 double Softsign(double x) { return x / (1 + std::fabs(x)); }
 double Selu(double x) {
