@@ -1,13 +1,15 @@
-// Reductions Sum, Mean, Prod, Max, Min (real number types) and Any, All (DT_BOOL) over the
-// axes given by the `reduction_indices` input (int32 or int64, scalar or vector, negative
-// axes count from the end), with the `keep_dims` attribute.
+// Reductions Sum, Mean, Prod, Max, Min, EuclideanNorm (real number types) and Any, All
+// (DT_BOOL) over the axes given by the `reduction_indices` input (int32 or int64, scalar or
+// vector, negative axes count from the end), with the `keep_dims` attribute.
 //
 // Accumulation: float sums and products in double, half/bfloat16 in float, others in their
-// own type (integers wrap). Mean of integers truncates, as TF's. Max and Min return NaN
-// when any reduced element is NaN. Empty reductions give the identity: Sum 0, Prod 1, Max
-// -inf (lowest for integers), Min +inf (highest), Any false, All true, Mean NaN (0 for
-// integers), as TF.
+// own type (integers wrap). Mean of integers truncates, as TF's, and so does EuclideanNorm's
+// final square root (a sum of squares that wrapped negative gives 0). Max and Min return
+// NaN when any reduced element is NaN. Empty reductions give the identity: Sum and
+// EuclideanNorm 0, Prod 1, Max -inf (lowest for integers), Min +inf (highest), Any false,
+// All true, Mean NaN (0 for integers), as TF.
 // The vectorised float32 Sum, Mean and Max are in cpu/reduction_simd.cc.
+#include <cmath>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -23,7 +25,7 @@
 namespace savedserve {
 namespace {
 
-enum class ReduceKind { kSum, kMean, kProd, kMax, kMin, kAny, kAll };
+enum class ReduceKind { kSum, kMean, kProd, kMax, kMin, kEuclideanNorm, kAny, kAll };
 using enum ReduceKind;
 
 template <ReduceKind K>
@@ -84,6 +86,8 @@ class ReductionKernel : public OpKernel {
       return acc || v;
     } else if constexpr (K == kAll) {
       return acc && v;
+    } else if constexpr (K == kEuclideanNorm) {
+      return WrappingAdd(acc, WrappingMul(v, v));
     } else {
       return WrappingAdd(acc, v);
     }
@@ -99,7 +103,18 @@ class ReductionKernel : public OpKernel {
     for (int64_t o = 0; o < plan.output_size(); ++o) {
       Acc v = acc[o];
       if constexpr (K == kMean) v = Mean(v, plan.reduced_size());
+      if constexpr (K == kEuclideanNorm) v = SquareRoot(v);
       out[o] = FromMath<T>(static_cast<M>(v));
+    }
+  }
+
+  // Truncated for integers; a sum of squares that wrapped negative gives 0.
+  static Acc SquareRoot(Acc v) {
+    if constexpr (std::is_integral_v<Acc>) {
+      if (v < Acc{0}) return Acc{0};
+      return static_cast<Acc>(std::sqrt(static_cast<double>(v)));
+    } else {
+      return std::sqrt(v);
     }
   }
 
@@ -140,6 +155,7 @@ SS_REGISTER_KERNEL("Mean", kReference, CreateReductionKernel<NumberTypes, kMean>
 SS_REGISTER_KERNEL("Prod", kReference, CreateReductionKernel<NumberTypes, kProd>);
 SS_REGISTER_KERNEL("Max", kReference, CreateReductionKernel<NumberTypes, kMax>);
 SS_REGISTER_KERNEL("Min", kReference, CreateReductionKernel<NumberTypes, kMin>);
+SS_REGISTER_KERNEL("EuclideanNorm", kReference, CreateReductionKernel<NumberTypes, kEuclideanNorm>);
 SS_REGISTER_KERNEL("Any", kReference, CreateReductionKernel<BoolTypes, kAny>);
 SS_REGISTER_KERNEL("All", kReference, CreateReductionKernel<BoolTypes, kAll>);
 

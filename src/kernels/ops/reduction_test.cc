@@ -206,6 +206,23 @@ TEST(Reduction, ProdAndMin) {
             std::vector<double>{-6});
 }
 
+TEST(Reduction, EuclideanNorm) {
+  // [[3, 4, 0], [-5, 12, 0]]: rows 5 and 13; columns sqrt(34), sqrt(160), 0.
+  const Tensor x = Make<float>({2, 3}, {3, 4, 0, -5, 12, 0});
+  EXPECT_EQ(Values<float>(Reduce("EuclideanNorm", x, Vec<int32_t>({1}), false, kBoth[1])),
+            (std::vector<float>{5, 13}));
+  EXPECT_TRUE(ValuesNear(
+      Reduce("EuclideanNorm", x, Vec<int32_t>({0}), true, kBoth[1]),
+      MakeAs(tensorflow::DT_FLOAT, {1, 3}, {std::sqrt(34.0), std::sqrt(160.0), 0}), 1e-7));
+  EXPECT_EQ(Values<float>(Reduce("EuclideanNorm", Tensor(tensorflow::DT_FLOAT, {0}),
+                                 Vec<int32_t>({0}), false, kBoth[1])),
+            std::vector<float>{0});
+  // Integers truncate the root: sqrt(1 + 4 + 4) = 3, sqrt(2 * 2 + 1) = 2.
+  EXPECT_EQ(Values<int32_t>(Reduce("EuclideanNorm", Make<int32_t>({2, 3}, {1, -2, 2, 2, 0, 1}),
+                                   Vec<int32_t>({1}), false, kBoth[1])),
+            (std::vector<int32_t>{3, 2}));
+}
+
 TEST(Reduction, AnyAndAll) {
   // [[T, F, F], [T, T, T]]; Any and All have no T attribute (their input is DT_BOOL).
   const Tensor x = Make<bool>({2, 3}, {true, false, false, true, true, true});

@@ -1,10 +1,10 @@
-// Cumsum: running sums along the axis given by the scalar `axis` input (int32 or int64;
-// negative counts from the end). With `exclusive` each output leaves out its own element
-// (the first is 0); with `reverse` the sums run from the end of the axis. Reference kernel
-// for every real number type.
+// Cumsum and Cumprod: running sums / products along the axis given by the scalar `axis`
+// input (int32 or int64; negative counts from the end). With `exclusive` each output leaves
+// out its own element (the first is 0, or 1 for a product); with `reverse` the scan runs
+// from the end of the axis. Reference kernels for every real number type.
 //
-// Sums accumulate one element at a time in the element type (Half and BFloat16 rounded
-// after each addition, integers wrapping), as TF's Eigen scan does.
+// Values accumulate one element at a time in the element type (Half and BFloat16 rounded
+// after each step, integers wrapping), as TF's Eigen scan does.
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -18,10 +18,10 @@
 namespace savedserve {
 namespace {
 
-template <typename T>
-class CumsumKernel : public OpKernel {
+template <typename T, bool kProduct>
+class ScanKernel : public OpKernel {
  public:
-  CumsumKernel(DataType dtype, bool exclusive, bool reverse)
+  ScanKernel(DataType dtype, bool exclusive, bool reverse)
       : dtype_(dtype), exclusive_(exclusive), reverse_(reverse) {}
 
   absl::Status Compute(KernelContext& ctx) const override {
@@ -53,12 +53,13 @@ class CumsumKernel : public OpKernel {
  private:
   // One line of n elements `stride` apart.
   void Scan(const T* x, T* y, int64_t n, int64_t stride) const {
-    T sum = FromMath<T>(MathType<T>{0});
+    T acc = FromMath<T>(MathType<T>{kProduct ? 1 : 0});
     for (int64_t k = 0; k < n; ++k) {
       const int64_t at = (reverse_ ? n - 1 - k : k) * stride;
-      const T next = FromMath<T>(WrappingAdd(ToMath(sum), ToMath(x[at])));
-      y[at] = exclusive_ ? sum : next;
-      sum = next;
+      const MathType<T> a = ToMath(acc), v = ToMath(x[at]);
+      const T next = FromMath<T>(kProduct ? WrappingMul(a, v) : WrappingAdd(a, v));
+      y[at] = exclusive_ ? acc : next;
+      acc = next;
     }
   }
 
@@ -67,21 +68,23 @@ class CumsumKernel : public OpKernel {
   bool reverse_;
 };
 
-absl::StatusOr<std::unique_ptr<OpKernel>> CreateCumsumKernel(const KernelConstruction& c) {
+template <bool kProduct>
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateScanKernel(const KernelConstruction& c) {
   RETURN_IF_ERROR(CheckNumInputs(c, 2));
   ASSIGN_OR_RETURN(DataType dtype, ResolveTypeAttr(c, "T", {0}));
   ASSIGN_OR_RETURN(bool exclusive, c.GetAttrOr<bool>("exclusive", false));
   ASSIGN_OR_RETURN(bool reverse, c.GetAttrOr<bool>("reverse", false));
   std::unique_ptr<OpKernel> kernel;
   VisitDType<NumberTypes>(dtype, [&](auto tag) {
-    kernel =
-        std::make_unique<CumsumKernel<typename decltype(tag)::type>>(dtype, exclusive, reverse);
+    kernel = std::make_unique<ScanKernel<typename decltype(tag)::type, kProduct>>(dtype, exclusive,
+                                                                                  reverse);
   });
   if (kernel == nullptr) return c.Error(UnsupportedDTypeMessage<NumberTypes>(dtype));
   return kernel;
 }
 
-SS_REGISTER_KERNEL("Cumsum", kReference, CreateCumsumKernel);
+SS_REGISTER_KERNEL("Cumsum", kReference, CreateScanKernel<false>);
+SS_REGISTER_KERNEL("Cumprod", kReference, CreateScanKernel<true>);
 
 }  // namespace
 }  // namespace savedserve
