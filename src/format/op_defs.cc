@@ -24,6 +24,39 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 ] }
            }
          })pb",
+    R"pb(name: "Acos"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Acosh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Add"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -227,6 +260,39 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT64 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Asin"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Asinh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Assign"
          input_arg { name: "ref" type_attr: "T" is_ref: true }
          input_arg { name: "value" type_attr: "T" }
@@ -257,6 +323,27 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "resource" type: DT_RESOURCE }
          input_arg { name: "value" type_attr: "dtype" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "Atan"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "Atan2"
          input_arg { name: "y" type_attr: "T" }
          input_arg { name: "x" type_attr: "T" }
@@ -265,6 +352,18 @@ constexpr const char* kOpDefs[] = {
            name: "T"
            type: "type"
            allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Atanh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
          })pb",
     R"pb(name: "BiasAdd"
          input_arg { name: "value" type_attr: "T" }
@@ -416,6 +515,65 @@ constexpr const char* kOpDefs[] = {
                type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
              }
            }
+         })pb",
+    R"pb(name: "Cosh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "Cumprod"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "axis" type_attr: "Tidx" }
+         output_arg { name: "out" type_attr: "T" }
+         attr {
+           name: "exclusive"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "reverse"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Cumsum"
          input_arg { name: "x" type_attr: "T" }
@@ -605,6 +763,48 @@ constexpr const char* kOpDefs[] = {
            name: "T"
            type: "type"
            allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "EuclideanNorm"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "ExpandDims"
          input_arg { name: "input" type_attr: "T" }
@@ -1469,6 +1669,18 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Sinh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Softmax"
          input_arg { name: "logits" type_attr: "T" }
          output_arg { name: "softmax" type_attr: "T" }
@@ -1696,6 +1908,27 @@ constexpr const char* kOpDefs[] = {
            type: "type"
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Tan"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
          })pb",
     R"pb(name: "TruncateDiv"
          input_arg { name: "x" type_attr: "T" }

@@ -62,6 +62,9 @@ void AddUnary(std::vector<OpCase>* cases) {
       {"Round", -10, 10, 0},       {"Reciprocal", 0.1f, 10, 1e-6}, {"Softplus", -20, 20, 1e-5},
       {"Selu", -6, 3, 1e-5},       {"Erf", -3, 3, 1e-5},           {"Sin", -10, 10, 1e-5},
       {"Cos", -10, 10, 1e-5},      {"Log1p", -0.9f, 100, 1e-5},    {"Expm1", -10, 5, 1e-5},
+      {"Tan", -1.2f, 1.2f, 1e-5},  {"Asin", -0.99f, 0.99f, 1e-5},  {"Acos", -0.99f, 0.99f, 1e-5},
+      {"Atan", -10, 10, 1e-5},     {"Sinh", -5, 5, 1e-5},          {"Cosh", -5, 5, 1e-5},
+      {"Asinh", -10, 10, 1e-5},    {"Acosh", 1.01f, 10, 1e-5},     {"Atanh", -0.99f, 0.99f, 1e-5},
   };
   uint32_t seed = 100;
   for (const UnaryOp& u : ops) {
@@ -250,9 +253,12 @@ void AddReductions(std::vector<OpCase>* cases) {
     float lo, hi;  // Prod's inputs stay near 1 so products of 120 elements stay finite
   };
   uint32_t seed = 500;
-  for (const ReduceOp& r : {ReduceOp{"Sum", -3, 3}, ReduceOp{"Mean", -3, 3}, ReduceOp{"Max", -3, 3},
-                            ReduceOp{"Min", -3, 3}, ReduceOp{"Prod", 0.5f, 1.5f}}) {
+  for (const ReduceOp& r :
+       {ReduceOp{"Sum", -3, 3}, ReduceOp{"Mean", -3, 3}, ReduceOp{"Max", -3, 3},
+        ReduceOp{"Min", -3, 3}, ReduceOp{"Prod", 0.5f, 1.5f}, ReduceOp{"EuclideanNorm", -3, 3}}) {
     for (const Axes& a : axes) {
+      // TF.js's EuclideanNorm (its norm) takes at most two axes.
+      if (std::string(r.op) == "EuclideanNorm" && a.axes.size() > 2) continue;
       for (bool keep : {false, true}) {
         cases->push_back(Case(r.op, AxesLabel(a.shape, a.axes, keep))
                              .T()
@@ -287,7 +293,7 @@ void AddReductions(std::vector<OpCase>* cases) {
   }
 }
 
-// ArgMax/ArgMin (output_type int32: TF.js always answers int32) and Cumsum.
+// ArgMax/ArgMin (output_type int32: TF.js always answers int32), Cumsum and Cumprod.
 void AddArgAndScan(std::vector<OpCase>* cases) {
   const std::pair<Shape, int32_t> dims[] = {{{17}, 0},         {{3, 33}, 1},       {{3, 33}, 0},
                                             {{2, 3, 4, 5}, 1}, {{2, 3, 4, 5}, -1}, {{64, 130}, 1}};
@@ -309,23 +315,32 @@ void AddArgAndScan(std::vector<OpCase>* cases) {
                          .In(RandInts({6, 9}, seed++, 0, 2))
                          .Const(Int(1)));
   }
-  // Negative axes are left out: TF.js's Cumsum fails on them.
-  for (int axis : {0, 1, 2}) {
-    for (bool exclusive : {false, true}) {
-      for (bool reverse : {false, true}) {
-        cases->push_back(Case("Cumsum", "[3,4,5] axis " + std::to_string(axis) +
-                                            (exclusive ? " exclusive" : "") +
-                                            (reverse ? " reverse" : ""))
-                             .T()
-                             .Attr("Tidx", tensorflow::DT_INT32)
-                             .Attr("exclusive", exclusive)
-                             .Attr("reverse", reverse)
-                             .In(Rand({3, 4, 5}, seed++, -3, 3))
-                             .Const(Int(axis))
-                             .Tolerance(1e-5));
+  // Negative axes are left out: TF.js's Cumsum and Cumprod fail on them. Products stay near
+  // 1 so five factors keep a useful range.
+  for (const char* op : {"Cumsum", "Cumprod"}) {
+    const bool product = std::string(op) == "Cumprod";
+    for (int axis : {0, 1, 2}) {
+      for (bool exclusive : {false, true}) {
+        for (bool reverse : {false, true}) {
+          cases->push_back(
+              Case(op, "[3,4,5] axis " + std::to_string(axis) + (exclusive ? " exclusive" : "") +
+                           (reverse ? " reverse" : ""))
+                  .T()
+                  .Attr("Tidx", tensorflow::DT_INT32)
+                  .Attr("exclusive", exclusive)
+                  .Attr("reverse", reverse)
+                  .In(product ? Rand({3, 4, 5}, seed++, 0.5f, 2) : Rand({3, 4, 5}, seed++, -3, 3))
+                  .Const(Int(axis))
+                  .Tolerance(1e-5));
+        }
       }
     }
   }
+  cases->push_back(Case("Cumprod", "int32")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("Tidx", tensorflow::DT_INT32)
+                       .In(RandInts({3, 6}, seed++, -3, 3))
+                       .Const(Int(1)));
   cases->push_back(Case("Cumsum", "[1000]")
                        .T()
                        .Attr("Tidx", tensorflow::DT_INT32)
