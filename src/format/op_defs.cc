@@ -402,6 +402,15 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "NHWC" }
            allowed_values { list { s: [ "NHWC", "NCHW" ] } }
          })pb",
+    R"pb(name: "Bucketize"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "boundaries" type: "list(float)" })pb",
     R"pb(name: "Cast"
          input_arg { name: "x" type_attr: "SrcT" }
          output_arg { name: "y" type_attr: "DstT" }
@@ -757,6 +766,14 @@ constexpr const char* kOpDefs[] = {
          }
          is_commutative: true)pb",
     R"pb(name: "Erf"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Erfc"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
          attr {
@@ -1243,6 +1260,17 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "MulNoNan"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
     R"pb(name: "NoOp")pb",
     R"pb(name: "NotEqual"
          input_arg { name: "x" type_attr: "T" }
@@ -2030,6 +2058,28 @@ constexpr const char* kOpDefs[] = {
            default_value { i: 10 }
          }
          is_stateful: true)pb",
+    R"pb(name: "Xdivy"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
+    R"pb(name: "Xlogy"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
     R"pb(name: "ZerosLike"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }

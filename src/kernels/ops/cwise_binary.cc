@@ -1,7 +1,7 @@
 // Element-wise binary ops with NumPy/TF broadcasting. Arithmetic: Add, AddV2, Sub, Mul,
 // RealDiv, Div, TruncateDiv, FloorDiv, FloorMod, TruncateMod, Mod, Pow, SquaredDifference,
-// DivNoNan, Atan2, Maximum, Minimum. DT_BOOL results: Less, LessEqual, Greater,
-// GreaterEqual, Equal, NotEqual (a NaN operand compares unequal to everything), and
+// DivNoNan, MulNoNan, Xlogy, Xdivy, Atan2, Maximum, Minimum. DT_BOOL results: Less, LessEqual,
+// Greater, GreaterEqual, Equal, NotEqual (a NaN operand compares unequal to everything), and
 // LogicalAnd, LogicalOr on DT_BOOL inputs. Reference kernels for TF's type sets (Half and
 // BFloat16 computed in float); Add, AddV2, Equal and NotEqual also take DT_STRING, Equal
 // and NotEqual DT_BOOL.
@@ -10,9 +10,10 @@
 // FloorDiv, FloorMod, Mod, TruncateMod) is an error, as TF's "Integer division by zero",
 // and so is an integer Pow to a negative power. Div, RealDiv and TruncateDiv truncate
 // integers toward zero, FloorDiv rounds toward -inf (floor(x / y) for floats); FloorMod's
-// result takes the divisor's sign, Mod's and TruncateMod's the dividend's. DivNoNan gives 0
-// where y is 0. Maximum/Minimum return NaN when either operand is NaN, as TF does.
-// Equal/NotEqual with incompatible_shape_error=false answer a scalar false/true for
+// result takes the divisor's sign, Mod's and TruncateMod's the dividend's. DivNoNan and
+// MulNoNan give 0 where y is 0, Xlogy (x * log(y)) and Xdivy (x / y) where x is 0, even
+// when the other operand is NaN or infinite. Maximum/Minimum return NaN when either operand is NaN,
+// as TF does. Equal/NotEqual with incompatible_shape_error=false answer a scalar false/true for
 // shapes that do not broadcast, instead of failing.
 // The vectorised float32 kernels are in cpu/cwise_binary_simd.cc.
 #include <memory>
@@ -43,6 +44,9 @@ enum class BinaryKind {
   kFloorMod,
   kTruncateMod,
   kDivNoNan,
+  kMulNoNan,
+  kXlogy,
+  kXdivy,
   kAtan2,
   kLess,
   kLessEq,
@@ -95,6 +99,12 @@ auto ApplyBinary(M a, M b) {
     return TruncateModulo(a, b);
   } else if constexpr (K == kDivNoNan) {
     return b == M{0} ? M{0} : a / b;
+  } else if constexpr (K == kMulNoNan) {
+    return b == M{0} ? M{0} : a * b;
+  } else if constexpr (K == kXlogy) {
+    return a == M{0} ? M{0} : a * std::log(b);
+  } else if constexpr (K == kXdivy) {
+    return a == M{0} ? M{0} : a / b;
   } else if constexpr (K == kAtan2) {
     return std::atan2(a, b);  // atan2(y, x): the inputs are named y and x
   } else if constexpr (K == kLess) {
@@ -233,6 +243,9 @@ SS_REGISTER_KERNEL("Pow", kReference, CreateBinaryKernel<FloatAndSignedTypes, kP
 SS_REGISTER_KERNEL("SquaredDifference", kReference,
                    CreateBinaryKernel<FloatAndSignedTypes, kSquaredDifference>);
 SS_REGISTER_KERNEL("DivNoNan", kReference, CreateBinaryKernel<FloatTypes, kDivNoNan>);
+SS_REGISTER_KERNEL("MulNoNan", kReference, CreateBinaryKernel<FloatTypes, kMulNoNan>);
+SS_REGISTER_KERNEL("Xlogy", kReference, CreateBinaryKernel<FloatTypes, kXlogy>);
+SS_REGISTER_KERNEL("Xdivy", kReference, CreateBinaryKernel<FloatTypes, kXdivy>);
 SS_REGISTER_KERNEL("Atan2", kReference, CreateBinaryKernel<FloatTypes, kAtan2>);
 SS_REGISTER_KERNEL("Maximum", kReference, CreateBinaryKernel<NumberTypes, kMax>);
 SS_REGISTER_KERNEL("Minimum", kReference, CreateBinaryKernel<NumberTypes, kMin>);

@@ -142,6 +142,29 @@ TEST(CwiseBinaryMath, DivNoNanIsZeroWhereTheDivisorIs) {
                            "unsupported dtype DT_INT32");
 }
 
+// MulNoNan is 0 where y is 0, Xlogy and Xdivy where x is 0, whatever the other operand is.
+TEST(CwiseBinaryMath, NoNanVariants) {
+  const Tensor x = Vec<float>({0, 0, 0, 2, kNan, 3});
+  const Tensor y = Vec<float>({0, kNan, kInf, 0, 0, 4});
+  // 0 * NaN and 0 * inf stay NaN: only a zero y forces 0.
+  std::vector<float> product = Values<float>(Binary("MulNoNan", x, y));
+  EXPECT_TRUE(std::isnan(product[1]) && std::isnan(product[2]));
+  EXPECT_EQ(product[0], 0);
+  EXPECT_EQ(std::vector<float>(product.begin() + 3, product.end()), (std::vector<float>{0, 0, 12}));
+  std::vector<float> xlogy = Values<float>(Binary("Xlogy", x, y));
+  EXPECT_EQ(std::vector<float>(xlogy.begin(), xlogy.begin() + 4),
+            (std::vector<float>{0, 0, 0, -kInf}));
+  EXPECT_TRUE(std::isnan(xlogy[4]));
+  EXPECT_FLOAT_EQ(xlogy[5], 3 * std::log(4.0f));
+  std::vector<float> xdivy = Values<float>(Binary("Xdivy", x, y));
+  EXPECT_EQ(std::vector<float>(xdivy.begin(), xdivy.begin() + 4),
+            (std::vector<float>{0, 0, 0, kInf}));
+  EXPECT_TRUE(std::isnan(xdivy[4]));
+  EXPECT_EQ(xdivy[5], 0.75f);
+  SS_EXPECT_ERROR_CONTAINS(RunBinary("Xlogy", Vec<int32_t>({1}), Vec<int32_t>({1})),
+                           "unsupported dtype DT_INT32");
+}
+
 TEST(CwiseBinaryMath, Atan2TakesYThenX) {
   // numpy.arctan2 of the four quadrant boundaries.
   EXPECT_TRUE(ValuesNear(Binary("Atan2", Vec<float>({1, -1, 0, 1}), Vec<float>({1, -1, -1, 0})),

@@ -1,6 +1,6 @@
 // Element-wise unary math and activations: Neg, Abs, Sign, Square, Sqrt, Rsqrt, Reciprocal
 // (and its old name Inv), Exp, Expm1, Log, Log1p, Sin, Cos, Tan, Asin, Acos, Atan, Sinh,
-// Cosh, Tanh, Asinh, Acosh, Atanh, Erf, Floor, Ceil, Round, Rint, Sigmoid, Softplus,
+// Cosh, Tanh, Asinh, Acosh, Atanh, Erf, Erfc, Floor, Ceil, Round, Rint, Sigmoid, Softplus,
 // Softsign, Relu, Relu6, LeakyRelu, Elu, Selu; the predicates IsNan, IsInf, IsFinite
 // (DT_BOOL results); LogicalNot on DT_BOOL. Reference kernels for TF's type sets (Half and
 // BFloat16 computed in float); integers wrap around (Neg and Abs of the lowest value, Square
@@ -63,6 +63,7 @@ using AsinhFn = MathFn<[](auto x) { return std::asinh(x); }>;
 using AcoshFn = MathFn<[](auto x) { return std::acosh(x); }>;
 using AtanhFn = MathFn<[](auto x) { return std::atanh(x); }>;
 using ErfFn = MathFn<[](auto x) { return std::erf(x); }>;
+using ErfcFn = MathFn<[](auto x) { return std::erfc(x); }>;
 using FloorFn = MathFn<[](auto x) { return std::floor(x); }>;
 using CeilFn = MathFn<[](auto x) { return std::ceil(x); }>;
 // The predicates, with DT_BOOL results.
@@ -303,6 +304,7 @@ SS_REGISTER_KERNEL("Asinh", kReference, CreateUnaryKernel<FloatTypes, AsinhFn>);
 SS_REGISTER_KERNEL("Acosh", kReference, CreateUnaryKernel<FloatTypes, AcoshFn>);
 SS_REGISTER_KERNEL("Atanh", kReference, CreateUnaryKernel<FloatTypes, AtanhFn>);
 SS_REGISTER_KERNEL("Erf", kReference, CreateUnaryKernel<FloatTypes, ErfFn>);
+SS_REGISTER_KERNEL("Erfc", kReference, CreateUnaryKernel<FloatTypes, ErfcFn>);
 SS_REGISTER_KERNEL("Floor", kReference, CreateUnaryKernel<FloatTypes, FloorFn>);
 SS_REGISTER_KERNEL("Ceil", kReference, CreateUnaryKernel<FloatTypes, CeilFn>);
 SS_REGISTER_KERNEL("Round", kReference, CreateUnaryKernel<SignedTypes, RoundHalfToEvenFn>);

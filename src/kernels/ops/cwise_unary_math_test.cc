@@ -94,6 +94,7 @@ TEST(CwiseUnaryMath, Transcendentals) {
   EXPECT_TRUE(ValuesNear(Unary("Sin", Vec<float>(x)), Expected(x, std::sin), 2e-7, 1e-7));
   EXPECT_TRUE(ValuesNear(Unary("Cos", Vec<float>(x)), Expected(x, std::cos), 2e-7, 1e-7));
   EXPECT_TRUE(ValuesNear(Unary("Erf", Vec<float>(x)), Expected(x, std::erf), 2e-7, 1e-7));
+  EXPECT_TRUE(ValuesNear(Unary("Erfc", Vec<float>(x)), Expected(x, std::erfc), 2e-7, 2e-45));
   EXPECT_TRUE(ValuesNear(Unary("Expm1", Vec<float>(x)), Expected(x, std::expm1), 2e-7));
   // Log1p keeps tiny arguments accurate where log(1 + x) would lose them.
   const std::vector<float> positive = {-0.5f, -1e-6f, 0, 1e-6f, 0.75f, 2, 1e6f};

@@ -96,6 +96,10 @@ TEST(MathOpDefs, AttributeDefaults) {
   EXPECT_EQ(FindAttr(*add_n, "N")->minimum(), 1);
   EXPECT_EQ(RegisteredOpDef("Atan2")->input_arg(0).name(), "y");
   EXPECT_EQ(RegisteredOpDef("Softplus")->input_arg(0).name(), "features");
+  const tensorflow::OpDef* bucketize = RegisteredOpDef("Bucketize");
+  ASSERT_NE(bucketize, nullptr);
+  EXPECT_EQ(bucketize->output_arg(0).type(), tensorflow::DT_INT32);
+  EXPECT_EQ(FindAttr(*bucketize, "boundaries")->type(), "list(float)");
 }
 
 }  // namespace
