@@ -1,10 +1,10 @@
 // Element-wise binary ops with NumPy/TF broadcasting. Arithmetic: Add, AddV2, Sub, Mul,
 // RealDiv, Div, TruncateDiv, FloorDiv, FloorMod, TruncateMod, Mod, Pow, SquaredDifference,
-// DivNoNan, MulNoNan, Xlogy, Xdivy, Atan2, Maximum, Minimum. DT_BOOL results: Less, LessEqual,
-// Greater, GreaterEqual, Equal, NotEqual (a NaN operand compares unequal to everything), and
-// LogicalAnd, LogicalOr on DT_BOOL inputs. Reference kernels for TF's type sets (Half and
-// BFloat16 computed in float); Add, AddV2, Equal and NotEqual also take DT_STRING, Equal
-// and NotEqual DT_BOOL.
+// DivNoNan, MulNoNan, Xlogy, Xdivy, Atan2, Maximum, Minimum. DT_BOOL results: Less,
+// LessEqual, Greater, GreaterEqual, Equal, NotEqual (a NaN operand compares unequal to
+// everything), and LogicalAnd, LogicalOr on DT_BOOL inputs. Reference kernels for TF's type
+// sets (Half and BFloat16 computed in float); Add, AddV2, Equal and NotEqual also take
+// DT_STRING, Equal and NotEqual DT_BOOL.
 //
 // Integers wrap around on overflow. Integer division by zero (Div, RealDiv, TruncateDiv,
 // FloorDiv, FloorMod, Mod, TruncateMod) is an error, as TF's "Integer division by zero",
@@ -12,10 +12,11 @@
 // integers toward zero, FloorDiv rounds toward -inf (floor(x / y) for floats); FloorMod's
 // result takes the divisor's sign, Mod's and TruncateMod's the dividend's. DivNoNan and
 // MulNoNan give 0 where y is 0, Xlogy (x * log(y)) and Xdivy (x / y) where x is 0, even
-// when the other operand is NaN or infinite. Maximum/Minimum return NaN when either operand is NaN,
-// as TF does. Equal/NotEqual with incompatible_shape_error=false answer a scalar false/true for
-// shapes that do not broadcast, instead of failing.
+// when the other operand is NaN or infinite. Maximum/Minimum return NaN when either operand
+// is NaN, as TF does. Equal/NotEqual with incompatible_shape_error=false answer a scalar
+// false/true for shapes that do not broadcast, instead of failing.
 // The vectorised float32 kernels are in cpu/cwise_binary_simd.cc.
+#include <cmath>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -148,7 +149,7 @@ class BinaryKernel : public OpKernel {
  public:
   // `incompatible_shape_error` false (Equal/NotEqual only): shapes that do not broadcast
   // give a scalar instead of an error.
-  BinaryKernel(DataType dtype, bool incompatible_shape_error = true)
+  explicit BinaryKernel(DataType dtype, bool incompatible_shape_error = true)
       : dtype_(dtype), incompatible_shape_error_(incompatible_shape_error) {}
 
   absl::Status Compute(KernelContext& ctx) const override {
@@ -158,10 +159,12 @@ class BinaryKernel : public OpKernel {
     RETURN_IF_ERROR(CheckInputType(ctx, 1, b, dtype_));
     const DataType out_type = kIsComparison<K> ? tensorflow::DT_BOOL : dtype_;
     absl::StatusOr<BroadcastPlan> plan = BroadcastPlan::Create({a.shape(), b.shape()});
-    if (!plan.ok() && !incompatible_shape_error_) {
-      ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, out_type, TensorShape{}));
-      out->data<bool>()[0] = K == kNotEqual;
-      return absl::OkStatus();
+    if constexpr (K == kEqual || K == kNotEqual) {
+      if (!plan.ok() && !incompatible_shape_error_) {
+        ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, out_type, TensorShape{}));
+        out->data<bool>()[0] = K == kNotEqual;
+        return absl::OkStatus();
+      }
     }
     if (!plan.ok()) return ctx.Error(plan.status().message());
     RETURN_IF_ERROR((CheckSecondOperand<K, T>(ctx, b)));
