@@ -14,6 +14,49 @@ namespace {
 // that a stripped_op_list written here equals the one TensorFlow writes. Attr order and
 // allowed-type order follow the REGISTER_OP declarations. Keep entries sorted by name.
 constexpr const char* kOpDefs[] = {
+    R"pb(name: "Abs"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 ] }
+           }
+         })pb",
+    R"pb(name: "Acos"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Acosh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Add"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -40,6 +83,40 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "AddN"
+         input_arg { name: "inputs" type_attr: "T" number_attr: "N" }
+         output_arg { name: "sum" type_attr: "T" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 1 }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64,
+                 DT_VARIANT
+               ]
+             }
+           }
+         }
+         is_aggregate: true
+         is_commutative: true)pb",
     R"pb(name: "AddV2"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -67,6 +144,155 @@ constexpr const char* kOpDefs[] = {
          }
          is_aggregate: true
          is_commutative: true)pb",
+    R"pb(name: "All"
+         input_arg { name: "input" type: DT_BOOL }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type: DT_BOOL }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Any"
+         input_arg { name: "input" type: DT_BOOL }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type: DT_BOOL }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "ArgMax"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "dimension" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "output_type" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "output_type"
+           type: "type"
+           default_value { type: DT_INT64 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "ArgMin"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "dimension" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "output_type" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "output_type"
+           type: "type"
+           default_value { type: DT_INT64 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Asin"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Asinh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Assign"
          input_arg { name: "ref" type_attr: "T" is_ref: true }
          input_arg { name: "value" type_attr: "T" }
@@ -97,6 +323,48 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "resource" type: DT_RESOURCE }
          input_arg { name: "value" type_attr: "dtype" }
          attr { name: "dtype" type: "type" })pb",
+    R"pb(name: "Atan"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Atan2"
+         input_arg { name: "y" type_attr: "T" }
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Atanh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "BatchToSpaceND"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "block_shape" type_attr: "Tblock_shape" }
@@ -163,6 +431,15 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Bucketize"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "boundaries" type: "list(float)" })pb",
     R"pb(name: "Cast"
          input_arg { name: "x" type_attr: "SrcT" }
          output_arg { name: "y" type_attr: "DstT" }
@@ -172,6 +449,14 @@ constexpr const char* kOpDefs[] = {
            name: "Truncate"
            type: "bool"
            default_value { b: false }
+         })pb",
+    R"pb(name: "Ceil"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
          })pb",
     R"pb(name: "CheckNumerics"
          input_arg { name: "tensor" type_attr: "T" }
@@ -183,6 +468,38 @@ constexpr const char* kOpDefs[] = {
          }
          attr { name: "message" type: "string" }
          is_stateful: true)pb",
+    R"pb(name: "ClipByValue"
+         input_arg { name: "t" type_attr: "T" }
+         input_arg { name: "clip_value_min" type_attr: "T" }
+         input_arg { name: "clip_value_max" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "ConcatV2"
          input_arg { name: "values" type_attr: "T" number_attr: "N" }
          input_arg { name: "axis" type_attr: "Tidx" }
@@ -235,6 +552,124 @@ constexpr const char* kOpDefs[] = {
            name: "dilations"
            type: "list(int)"
            default_value { list { i: [ 1, 1, 1, 1 ] } }
+         })pb",
+    R"pb(name: "Cos"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "Cosh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "Cumprod"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "axis" type_attr: "Tidx" }
+         output_arg { name: "out" type_attr: "T" }
+         attr {
+           name: "exclusive"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "reverse"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Cumsum"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "axis" type_attr: "Tidx" }
+         output_arg { name: "out" type_attr: "T" }
+         attr {
+           name: "exclusive"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "reverse"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "DecodeJpeg"
          input_arg { name: "contents" type: DT_STRING }
@@ -297,6 +732,43 @@ constexpr const char* kOpDefs[] = {
          })pb",
     R"pb(name: "DisableCopyOnRead"
          input_arg { name: "resource" type: DT_RESOURCE })pb",
+    R"pb(name: "Div"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "DivNoNan"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
     R"pb(name: "EnsureShape"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -317,6 +789,100 @@ constexpr const char* kOpDefs[] = {
            type: "int"
            default_value { i: 10 }
          })pb",
+    R"pb(name: "Equal"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_QUINT8,
+                 DT_QINT8,
+                 DT_QINT32,
+                 DT_STRING,
+                 DT_BOOL,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "incompatible_shape_error"
+           type: "bool"
+           default_value { b: true }
+         }
+         is_commutative: true)pb",
+    R"pb(name: "Erf"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Erfc"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "EuclideanNorm"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Exit"
          input_arg { name: "data" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -332,6 +898,18 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Expm1"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Fill"
          input_arg { name: "dims" type_attr: "index_type" }
          input_arg { name: "value" type_attr: "T" }
@@ -342,6 +920,51 @@ constexpr const char* kOpDefs[] = {
            type: "type"
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Floor"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "FloorDiv"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "FloorMod"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
+           }
          })pb",
     R"pb(name: "FusedBatchNormV3"
          input_arg { name: "x" type_attr: "T" }
@@ -420,6 +1043,51 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }
          attr { name: "T" type: "list(type)" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "Inv"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "IsFinite"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "IsInf"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "IsNan"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
     R"pb(name: "Less"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -446,6 +1114,31 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Log1p"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "LogicalAnd"
+         input_arg { name: "x" type: DT_BOOL }
+         input_arg { name: "y" type: DT_BOOL }
+         output_arg { name: "z" type: DT_BOOL }
+         is_commutative: true)pb",
+    R"pb(name: "LogicalNot"
+         input_arg { name: "x" type: DT_BOOL }
+         output_arg { name: "y" type: DT_BOOL })pb",
+    R"pb(name: "LogicalOr"
+         input_arg { name: "x" type: DT_BOOL }
+         input_arg { name: "y" type: DT_BOOL }
+         output_arg { name: "z" type: DT_BOOL }
+         is_commutative: true)pb",
     R"pb(name: "LoopCond"
          input_arg { name: "input" type: DT_BOOL }
          output_arg { name: "output" type: DT_BOOL })pb",
@@ -568,6 +1261,48 @@ constexpr const char* kOpDefs[] = {
            default_value { b: true }
          }
          is_stateful: true)pb",
+    R"pb(name: "Min"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Minimum"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -580,6 +1315,19 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "Mod"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_INT32, DT_INT64, DT_HALF, DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ]
+             }
+           }
+         })pb",
     R"pb(name: "Mul"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -607,11 +1355,58 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "MulNoNan"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
     R"pb(name: "NextIteration"
          input_arg { name: "data" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
     R"pb(name: "NoOp")pb",
+    R"pb(name: "NotEqual"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_QUINT8,
+                 DT_QINT8,
+                 DT_QINT32,
+                 DT_STRING,
+                 DT_BOOL,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "incompatible_shape_error"
+           type: "bool"
+           default_value { b: true }
+         }
+         is_commutative: true)pb",
     R"pb(name: "OneHot"
          input_arg { name: "indices" type_attr: "TI" }
          input_arg { name: "depth" type: DT_INT32 }
@@ -685,6 +1480,70 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output" type_attr: "dtype" }
          attr { name: "dtype" type: "type" }
          attr { name: "shape" type: "shape" })pb",
+    R"pb(name: "Pow"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_FLOAT,
+                 DT_HALF,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Prod"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Rank"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type: DT_INT32 }
@@ -711,6 +1570,27 @@ constexpr const char* kOpDefs[] = {
                  DT_INT8,
                  DT_UINT16,
                  DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Reciprocal"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
                  DT_INT32,
                  DT_INT64,
                  DT_COMPLEX64,
@@ -939,6 +1819,35 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Rint"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Round"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "Rsqrt"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -958,6 +1867,14 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "Selu"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
     R"pb(name: "Shape"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "out_type" }
@@ -985,6 +1902,51 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Sign"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Sin"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
+    R"pb(name: "Sinh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Size"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "out_type" }
@@ -998,6 +1960,22 @@ constexpr const char* kOpDefs[] = {
     R"pb(name: "Softmax"
          input_arg { name: "logits" type_attr: "T" }
          output_arg { name: "softmax" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Softplus"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "Softsign"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
          attr {
            name: "T"
            type: "type"
@@ -1061,6 +2039,29 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "SquaredDifference"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         is_commutative: true)pb",
     R"pb(name: "StatefulPartitionedCall"
          input_arg { name: "args" type_list_attr: "Tin" }
          output_arg { name: "output" type_list_attr: "Tout" }
@@ -1227,6 +2228,27 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output_false" type_attr: "T" }
          output_arg { name: "output_true" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "Tan"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "TensorArrayCloseV3"
          input_arg { name: "handle" type: DT_RESOURCE })pb",
     R"pb(name: "TensorArrayGatherV3"
@@ -1295,6 +2317,43 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "flow_in" type: DT_FLOAT }
          output_arg { name: "flow_out" type: DT_FLOAT }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "TruncateDiv"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_UINT16,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "TruncateMod"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
+           }
+         })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }
          attr {
@@ -1390,6 +2449,28 @@ constexpr const char* kOpDefs[] = {
            default_value { i: 10 }
          }
          is_stateful: true)pb",
+    R"pb(name: "Xdivy"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
+    R"pb(name: "Xlogy"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
+           }
+         })pb",
     R"pb(name: "ZerosLike"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }

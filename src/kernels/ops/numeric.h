@@ -117,6 +117,67 @@ inline M SafeDivide(M a, M b) {
   return a / b;
 }
 
+// a / b rounded toward negative infinity (TF's FloorDiv): floor(a / b) for floating types.
+// REQUIRES for integers: b != 0. lowest / -1 wraps to lowest.
+template <typename M>
+inline M FloorDivide(M a, M b) {
+  if constexpr (std::is_floating_point_v<M>) {
+    return std::floor(a / b);
+  } else if constexpr (std::is_signed_v<M>) {
+    if (b == -1) return WrappingNeg(a);
+    const M q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+  } else {
+    return a / b;
+  }
+}
+
+// The remainder of FloorDivide, which takes the sign of b (TF's FloorMod; Python's %):
+// fmod(a, b), plus b when that is non-zero and of the other sign. REQUIRES for integers:
+// b != 0.
+template <typename M>
+inline M FloorModulo(M a, M b) {
+  if constexpr (std::is_unsigned_v<M>) {
+    return a % b;
+  } else {
+    M r;
+    if constexpr (std::is_floating_point_v<M>) {
+      r = std::fmod(a, b);
+    } else {
+      if (b == -1) return 0;  // lowest % -1 would trap
+      r = a % b;
+    }
+    return r != M{0} && ((r < M{0}) != (b < M{0})) ? r + b : r;
+  }
+}
+
+// The remainder of a / b truncated toward zero, with the sign of a (TF's TruncateMod and
+// Mod; C's % and fmod). REQUIRES for integers: b != 0.
+template <typename M>
+inline M TruncateModulo(M a, M b) {
+  if constexpr (std::is_floating_point_v<M>) {
+    return std::fmod(a, b);
+  } else {
+    if constexpr (std::is_signed_v<M>) {
+      if (b == -1) return 0;
+    }
+    return a % b;
+  }
+}
+
+// base to the power exponent by repeated squaring, wrapping on overflow (TF's Pow for
+// integers). REQUIRES: exponent >= 0.
+template <typename M>
+inline M IntegerPower(M base, M exponent) {
+  M result = 1;
+  while (exponent != 0) {
+    if (exponent & 1) result = WrappingMul(result, base);
+    exponent >>= 1;
+    if (exponent != 0) base = WrappingMul(base, base);
+  }
+  return result;
+}
+
 // max/min that return NaN when either operand is NaN (TF's Maximum/Minimum and Max
 // reduction); otherwise `a > b ? a : b`, so max(-0, +0) is +0 as on x86.
 template <typename M>
@@ -140,6 +201,17 @@ inline M LowestOrMinusInf() {
     return -std::numeric_limits<M>::infinity();
   } else {
     return std::numeric_limits<M>::lowest();
+  }
+}
+
+// The highest value of M: +inf for floating types, the maximum for integers. The identity
+// of a min reduction.
+template <typename M>
+inline M HighestOrInf() {
+  if constexpr (std::numeric_limits<M>::has_infinity) {
+    return std::numeric_limits<M>::infinity();
+  } else {
+    return std::numeric_limits<M>::max();
   }
 }
 

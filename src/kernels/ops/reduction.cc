@@ -1,12 +1,15 @@
-// Reductions Sum, Mean and Max over the axes given by the `reduction_indices` input
-// (int32 or int64, scalar or vector, negative axes count from the end), with the
-// `keep_dims` attribute. Reference kernels for every real number type.
+// Reductions Sum, Mean, Prod, Max, Min, EuclideanNorm (real number types) and Any, All
+// (DT_BOOL) over the axes given by the `reduction_indices` input (int32 or int64, scalar or
+// vector, negative axes count from the end), with the `keep_dims` attribute.
 //
-// Accumulation: float in double, half/bfloat16 in float, others in their own type
-// (integers wrap). Mean of integers truncates, as TF's. Max returns NaN when any reduced
-// element is NaN. Empty reductions give the identity: Sum 0, Max -inf (lowest for
-// integers), Mean NaN (0 for integers), as TF.
-// The vectorised float32 kernels are in cpu/reduction_simd.cc.
+// Accumulation: float sums and products in double, half/bfloat16 in float, others in their
+// own type (integers wrap). Mean of integers truncates, as TF's, and so does EuclideanNorm's
+// final square root (a sum of squares that wrapped negative gives 0). Max and Min return
+// NaN when any reduced element is NaN. Empty reductions give the identity: Sum and
+// EuclideanNorm 0, Prod 1, Max -inf (lowest for integers), Min +inf (highest), Any false,
+// All true, Mean NaN (0 for integers), as TF.
+// The vectorised float32 Sum, Mean and Max are in cpu/reduction_simd.cc.
+#include <cmath>
 #include <memory>
 #include <type_traits>
 #include <vector>
@@ -22,7 +25,11 @@
 namespace savedserve {
 namespace {
 
-enum class ReduceKind { kSum, kMean, kMax };
+enum class ReduceKind { kSum, kMean, kProd, kMax, kMin, kEuclideanNorm, kAny, kAll };
+using enum ReduceKind;
+
+template <ReduceKind K>
+constexpr bool kIsExtremum = K == kMax || K == kMin;
 
 template <typename T, ReduceKind K>
 class ReductionKernel : public OpKernel {
@@ -54,22 +61,60 @@ class ReductionKernel : public OpKernel {
  private:
   using M = MathType<T>;
   // What elements are combined in.
-  using Acc = std::conditional_t<K != ReduceKind::kMax && std::is_same_v<M, float>, double, M>;
+  using Acc = std::conditional_t<!kIsExtremum<K> && std::is_same_v<M, float>, double, M>;
+
+  static Acc Identity() {
+    if constexpr (K == kProd || K == kAll) {
+      return Acc{1};
+    } else if constexpr (K == kMax) {
+      return LowestOrMinusInf<Acc>();
+    } else if constexpr (K == kMin) {
+      return HighestOrInf<Acc>();
+    } else {
+      return Acc{0};
+    }
+  }
+
+  static Acc Combine(Acc acc, Acc v) {
+    if constexpr (K == kProd) {
+      return WrappingMul(acc, v);
+    } else if constexpr (K == kMax) {
+      return MaxPropagateNan(acc, v);
+    } else if constexpr (K == kMin) {
+      return MinPropagateNan(acc, v);
+    } else if constexpr (K == kAny) {
+      return acc || v;
+    } else if constexpr (K == kAll) {
+      return acc && v;
+    } else if constexpr (K == kEuclideanNorm) {
+      return WrappingAdd(acc, WrappingMul(v, v));
+    } else {
+      return WrappingAdd(acc, v);
+    }
+  }
 
   static void Reduce(const ReductionPlan& plan, const Tensor& x, T* out) {
-    std::vector<Acc> acc(plan.output_size(),
-                         K == ReduceKind::kMax ? LowestOrMinusInf<Acc>() : Acc{0});
+    std::vector<Acc> acc(plan.output_size(), Identity());
     if (x.num_elements() > 0) {
       const T* in = x.data<T>();
-      plan.ForEachElement([&](int64_t i, int64_t o) {
-        const Acc v = static_cast<Acc>(ToMath(in[i]));
-        acc[o] = K == ReduceKind::kMax ? MaxPropagateNan(acc[o], v) : WrappingAdd(acc[o], v);
-      });
+      plan.ForEachElement(
+          [&](int64_t i, int64_t o) { acc[o] = Combine(acc[o], static_cast<Acc>(ToMath(in[i]))); });
     }
     for (int64_t o = 0; o < plan.output_size(); ++o) {
       Acc v = acc[o];
-      if constexpr (K == ReduceKind::kMean) v = Mean(v, plan.reduced_size());
+      if constexpr (K == kMean) v = Mean(v, plan.reduced_size());
+      if constexpr (K == kEuclideanNorm) v = SquareRoot(v);
       out[o] = FromMath<T>(static_cast<M>(v));
+    }
+  }
+
+  // Truncated for integers; a sum of squares that wrapped negative gives 0.
+  static Acc SquareRoot(Acc v) {
+    if constexpr (std::is_integral_v<Acc>) {
+      if (v < Acc{0}) return Acc{0};
+      return static_cast<Acc>(std::sqrt(static_cast<double>(v)));
+    } else {
+      return std::sqrt(v);
     }
   }
 
@@ -85,22 +130,34 @@ class ReductionKernel : public OpKernel {
   bool keep_dims_;
 };
 
-template <ReduceKind K>
+// `Types` are the element types the op takes: its "T" attribute picks one (Any and All,
+// whose input is DT_BOOL, have none).
+template <typename Types, ReduceKind K>
 absl::StatusOr<std::unique_ptr<OpKernel>> CreateReductionKernel(const KernelConstruction& c) {
   RETURN_IF_ERROR(CheckNumInputs(c, 2));
-  ASSIGN_OR_RETURN(DataType dtype, ResolveTypeAttr(c, "T", {0}));
+  DataType dtype = tensorflow::DT_BOOL;
+  if constexpr (K != kAny && K != kAll) {
+    ASSIGN_OR_RETURN(dtype, ResolveTypeAttr(c, "T", {0}));
+  }
   ASSIGN_OR_RETURN(bool keep_dims, c.GetAttrOr<bool>("keep_dims", false));
   std::unique_ptr<OpKernel> kernel;
-  VisitDType<NumberTypes>(dtype, [&](auto tag) {
+  VisitDType<Types>(dtype, [&](auto tag) {
     kernel = std::make_unique<ReductionKernel<typename decltype(tag)::type, K>>(dtype, keep_dims);
   });
-  if (kernel == nullptr) return c.Error(UnsupportedDTypeMessage<NumberTypes>(dtype));
+  if (kernel == nullptr) return c.Error(UnsupportedDTypeMessage<Types>(dtype));
   return kernel;
 }
 
-SS_REGISTER_KERNEL("Sum", kReference, CreateReductionKernel<ReduceKind::kSum>);
-SS_REGISTER_KERNEL("Mean", kReference, CreateReductionKernel<ReduceKind::kMean>);
-SS_REGISTER_KERNEL("Max", kReference, CreateReductionKernel<ReduceKind::kMax>);
+using BoolTypes = TypeList<bool>;
+
+SS_REGISTER_KERNEL("Sum", kReference, CreateReductionKernel<NumberTypes, kSum>);
+SS_REGISTER_KERNEL("Mean", kReference, CreateReductionKernel<NumberTypes, kMean>);
+SS_REGISTER_KERNEL("Prod", kReference, CreateReductionKernel<NumberTypes, kProd>);
+SS_REGISTER_KERNEL("Max", kReference, CreateReductionKernel<NumberTypes, kMax>);
+SS_REGISTER_KERNEL("Min", kReference, CreateReductionKernel<NumberTypes, kMin>);
+SS_REGISTER_KERNEL("EuclideanNorm", kReference, CreateReductionKernel<NumberTypes, kEuclideanNorm>);
+SS_REGISTER_KERNEL("Any", kReference, CreateReductionKernel<BoolTypes, kAny>);
+SS_REGISTER_KERNEL("All", kReference, CreateReductionKernel<BoolTypes, kAll>);
 
 }  // namespace
 }  // namespace savedserve

@@ -170,6 +170,83 @@ TEST(Reduction, OtherTypes) {
   }
 }
 
+TEST(Reduction, ProdAndMin) {
+  // [[1, 2, 3], [4, 5, 6]]
+  const Tensor x = Make<float>({2, 3}, {1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(Values<float>(Reduce("Prod", x, Vec<int32_t>({0}), false, kBoth[1])),
+            (std::vector<float>{4, 10, 18}));
+  EXPECT_EQ(Values<float>(Reduce("Prod", x, Vec<int32_t>({-1}), true, kBoth[1])),
+            (std::vector<float>{6, 120}));
+  EXPECT_EQ(Values<float>(Reduce("Prod", x, Vec<int32_t>({0, 1}), false, kBoth[1])),
+            (std::vector<float>{720}));
+  EXPECT_EQ(Values<float>(Reduce("Min", x, Vec<int32_t>({0}), false, kBoth[1])),
+            (std::vector<float>{1, 2, 3}));
+  Tensor out = Reduce("Min", x, Vec<int64_t>({1}), true, kBoth[1]);
+  EXPECT_EQ(out.shape(), TensorShape({2, 1}));
+  EXPECT_EQ(Values<float>(out), (std::vector<float>{1, 4}));
+  // Integers: products wrap; NaN propagates through Min; empty reductions give 1 and +inf.
+  EXPECT_EQ(Values<int32_t>(Reduce("Prod", Vec<int32_t>({65536, 65536, 3}), Vec<int32_t>({0}),
+                                   false, kBoth[1])),
+            std::vector<int32_t>{0});
+  EXPECT_EQ(
+      Values<uint8_t>(Reduce("Min", Vec<uint8_t>({200, 7, 9}), Vec<int32_t>({0}), false, kBoth[1])),
+      std::vector<uint8_t>{7});
+  EXPECT_TRUE(std::isnan(Values<float>(
+      Reduce("Min", Vec<float>({1, kNan, -3}), Vec<int32_t>({0}), false, kBoth[1]))[0]));
+  const Tensor empty(tensorflow::DT_FLOAT, {0, 2});
+  EXPECT_EQ(Values<float>(Reduce("Prod", empty, Vec<int32_t>({0}), false, kBoth[1])),
+            (std::vector<float>{1, 1}));
+  EXPECT_EQ(Values<float>(Reduce("Min", empty, Vec<int32_t>({0}), false, kBoth[1])),
+            (std::vector<float>{kInf, kInf}));
+  EXPECT_EQ(Values<int16_t>(Reduce("Min", Tensor(tensorflow::DT_INT16, {0}), Vec<int32_t>({0}),
+                                   false, kBoth[1])),
+            std::vector<int16_t>{std::numeric_limits<int16_t>::max()});
+  EXPECT_EQ(AsDoubles(Reduce("Prod", MakeAs(tensorflow::DT_HALF, {3}, {0.5, 3, -4}),
+                             Vec<int32_t>({0}), false, kBoth[1])),
+            std::vector<double>{-6});
+}
+
+TEST(Reduction, EuclideanNorm) {
+  // [[3, 4, 0], [-5, 12, 0]]: rows 5 and 13; columns sqrt(34), sqrt(160), 0.
+  const Tensor x = Make<float>({2, 3}, {3, 4, 0, -5, 12, 0});
+  EXPECT_EQ(Values<float>(Reduce("EuclideanNorm", x, Vec<int32_t>({1}), false, kBoth[1])),
+            (std::vector<float>{5, 13}));
+  EXPECT_TRUE(ValuesNear(
+      Reduce("EuclideanNorm", x, Vec<int32_t>({0}), true, kBoth[1]),
+      MakeAs(tensorflow::DT_FLOAT, {1, 3}, {std::sqrt(34.0), std::sqrt(160.0), 0}), 1e-7));
+  EXPECT_EQ(Values<float>(Reduce("EuclideanNorm", Tensor(tensorflow::DT_FLOAT, {0}),
+                                 Vec<int32_t>({0}), false, kBoth[1])),
+            std::vector<float>{0});
+  // Integers truncate the root: sqrt(1 + 4 + 4) = 3, sqrt(2 * 2 + 1) = 2.
+  EXPECT_EQ(Values<int32_t>(Reduce("EuclideanNorm", Make<int32_t>({2, 3}, {1, -2, 2, 2, 0, 1}),
+                                   Vec<int32_t>({1}), false, kBoth[1])),
+            (std::vector<int32_t>{3, 2}));
+}
+
+TEST(Reduction, AnyAndAll) {
+  // [[T, F, F], [T, T, T]]; Any and All have no T attribute (their input is DT_BOOL).
+  const Tensor x = Make<bool>({2, 3}, {true, false, false, true, true, true});
+  const auto run = [&](const std::string& op, const Tensor& in, std::vector<int32_t> axes,
+                       bool keep_dims) {
+    OpRunner r(op, "reduce/node");
+    r.Attr("keep_dims", keep_dims);
+    auto out = r.Run({in, Vec<int32_t>(axes)});
+    EXPECT_TRUE(out.ok()) << out.status();
+    return out.ok() ? (*out)[0] : Tensor();
+  };
+  EXPECT_EQ(Values<bool>(run("Any", x, {0}, false)), (std::vector<bool>{true, true, true}));
+  EXPECT_EQ(Values<bool>(run("All", x, {0}, false)), (std::vector<bool>{true, false, false}));
+  Tensor rows = run("All", x, {-1}, true);
+  EXPECT_EQ(rows.shape(), TensorShape({2, 1}));
+  EXPECT_EQ(Values<bool>(rows), (std::vector<bool>{false, true}));
+  EXPECT_EQ(Values<bool>(run("Any", x, {0, 1}, false)), std::vector<bool>{true});
+  const Tensor empty(tensorflow::DT_BOOL, {0, 2});
+  EXPECT_EQ(Values<bool>(run("Any", empty, {0}, false)), (std::vector<bool>{false, false}));
+  EXPECT_EQ(Values<bool>(run("All", empty, {0}, false)), (std::vector<bool>{true, true}));
+  OpRunner r("Any", "reduce/node");
+  SS_EXPECT_ERROR_CONTAINS(r.Run({Vec<float>({1}), Vec<int32_t>({0})}), "input 0 is DT_FLOAT");
+}
+
 TEST(Reduction, BadAxesNameTheNode) {
   const Tensor x = Make<float>({2, 3}, {1, 2, 3, 4, 5, 6});
   for (KernelVariant v : kBoth) {
