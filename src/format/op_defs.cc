@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cassert>
+#include <iterator>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/text_format.h"
 
 namespace savedserve {
@@ -2512,6 +2514,23 @@ const tensorflow::OpList& RegisteredOpList() {
     return l;
   }();
   return *list;
+}
+
+absl::Status CheckOpDefTable() {
+  std::string previous;
+  for (size_t i = 0; i < std::size(kOpDefs); ++i) {
+    tensorflow::OpDef def;
+    if (!google::protobuf::TextFormat::ParseFromString(kOpDefs[i], &def)) {
+      return absl::InvalidArgumentError(absl::StrCat("entry ", i, " (after '", previous,
+                                                     "') is not a valid OpDef text proto"));
+    }
+    if (def.name().empty() || def.name() <= previous) {
+      return absl::InvalidArgumentError(absl::StrCat("entry ", i, " '", def.name(),
+                                                     "' is not sorted after '", previous, "'"));
+    }
+    previous = def.name();
+  }
+  return absl::OkStatus();
 }
 
 std::vector<std::string> RegisteredOpNames() {

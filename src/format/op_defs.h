@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "tensorflow/core/framework/op_def.pb.h"
 
@@ -22,5 +23,10 @@ const tensorflow::OpList& RegisteredOpList();
 
 // Names of every op in the table, sorted.
 std::vector<std::string> RegisteredOpNames();
+
+// Parses every entry of the table again: InvalidArgument naming the first entry that is
+// malformed, has no name, or is not after the previous one in name order (the table
+// itself only asserts, and release builds drop asserts). For tests.
+absl::Status CheckOpDefTable();
 
 }  // namespace savedserve
