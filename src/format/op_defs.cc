@@ -196,6 +196,45 @@ constexpr const char* kOpDefs[] = {
            type: "list(int)"
            default_value { list { i: [ 1, 1, 1, 1 ] } }
          })pb",
+    R"pb(name: "Conv2DBackpropInput"
+         input_arg { name: "input_sizes" type: DT_INT32 }
+         input_arg { name: "filter" type_attr: "T" }
+         input_arg { name: "out_backprop" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_INT32 ] }
+           }
+         }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "use_cudnn_on_gpu"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID", "EXPLICIT" ] } }
+         }
+         attr {
+           name: "explicit_paddings"
+           type: "list(int)"
+           default_value { list {} }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         })pb",
     R"pb(name: "DecodeJpeg"
          input_arg { name: "contents" type: DT_STRING }
          output_arg { name: "image" type: DT_UINT8 }

@@ -83,6 +83,50 @@ void AddConvolutions(std::vector<OpCase>* cases) {
   }
 }
 
+// The forward convolution's output size in one dimension (dilation 1).
+int64_t ConvOutputSize(int64_t in, int64_t k, int64_t stride, const char* padding, int64_t before,
+                       int64_t after) {
+  const std::string p = padding;
+  if (p == "SAME") return (in + stride - 1) / stride;
+  if (p == "VALID") return (in - k) / stride + 1;
+  return (in + before + after - k) / stride + 1;
+}
+
+// Conv2DBackpropInput as Keras' Conv2DTranspose writes it: the forward convolution's input
+// shape (input_sizes, a runtime value there: Shape -> StridedSlice -> Pack), its filter and
+// the gradient of its output. TF.js ignores `dilations` for this op, so the cases keep 1.
+void AddTransposedConvolutions(std::vector<OpCase>* cases) {
+  uint32_t seed = 1500;
+  std::vector<ConvGeometry> geometries;
+  for (const ConvGeometry& g : ConvGeometries()) {
+    if (g.dilation == 1) geometries.push_back(g);
+  }
+  // Decoder upsampling: stride 2 SAME onto even and odd sizes (the same out_backprop), k 4.
+  geometries.push_back({{2, 16, 16, 8}, {3, 3, 8, 16}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 15, 13, 4}, {3, 3, 4, 6}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 14, 14, 3}, {4, 4, 3, 5}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 12, 12, 6}, {2, 2, 6, 4}, 2, 1, "VALID", {}});
+  for (const ConvGeometry& g : geometries) {
+    const std::vector<int64_t>& p = g.explicit_paddings;
+    auto pad = [&](int i) { return p.empty() ? 0 : p[i]; };
+    const Shape dy = {
+        g.input[0], ConvOutputSize(g.input[1], g.filter[0], g.stride, g.padding, pad(2), pad(3)),
+        ConvOutputSize(g.input[2], g.filter[1], g.stride, g.padding, pad(4), pad(5)), g.filter[3]};
+    const std::vector<int32_t> sizes(g.input.begin(), g.input.end());
+    CaseBuilder c = Case("Conv2DBackpropInput", Label(g));
+    c.T()
+        .Attr("strides", std::vector<int64_t>{1, g.stride, g.stride, 1})
+        .Attr("padding", g.padding)
+        .Attr("data_format", "NHWC")
+        .In(Ints(sizes))
+        .Const(Rand(g.filter, seed))
+        .In(Rand(dy, seed + 1));
+    if (!p.empty()) c.Attr("explicit_paddings", p);
+    cases->push_back(c.Tolerance(1e-5));
+    seed += 2;
+  }
+}
+
 void AddMatMuls(std::vector<OpCase>* cases) {
   uint32_t seed = 2000;
   for (bool ta : {false, true}) {
@@ -222,6 +266,7 @@ void AddRewrites(std::vector<OpCase>* cases) {
 std::vector<OpCase> NnCases() {
   std::vector<OpCase> cases;
   AddConvolutions(&cases);
+  AddTransposedConvolutions(&cases);
   AddMatMuls(&cases);
   AddPoolingAndNorm(&cases);
   AddRewrites(&cases);
