@@ -213,6 +213,25 @@ void BM_Conv(benchmark::State& state, ConvShape shape, int64_t batch, bool fused
   TimeOps(state, {op.get()}, threads, op->flops);
 }
 
+// Keras Conv2DTranspose (3x3, stride 2, SAME): out_backprop [1, h, w, in_c] -> [1, 2h, 2w,
+// out_c], weights packed, input_sizes a runtime value as Keras writes it.
+void BM_ConvTranspose(benchmark::State& state, int64_t h, int64_t w, int64_t in_c, int64_t out_c,
+                      KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Conv2DBackpropInput");
+  op.runner->Attr("T", tensorflow::DT_FLOAT)
+      .Attr("strides", std::vector<int64_t>{1, 2, 2, 1})
+      .Attr("padding", "SAME")
+      .ConstantInput(1);
+  const std::vector<int32_t> sizes = {1, static_cast<int32_t>(2 * h), static_cast<int32_t>(2 * w),
+                                      static_cast<int32_t>(out_c)};
+  op.inputs = {Tensor::FromVector<int32_t>(sizes, TensorShape({4})),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, out_c, in_c}), 2, -0.1, 0.1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, h, w, in_c}), 1)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
 std::unique_ptr<PreparedOp> MakeMatMul(int64_t m, int64_t k, int64_t n, bool batch,
                                        bool fused = false) {
   auto op = std::make_unique<PreparedOp>();
@@ -366,6 +385,8 @@ void RegisterAll() {
   dw2.depthwise = true;
   both("DepthwiseConv2dNative/28x28x256_3x3_s2_mult2",
        [dw2](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw2, 1, false, v, 2); });
+  both("Conv2DBackpropInput/32x32x256->64x64x128_3x3_s2",
+       [](benchmark::State& s, KernelVariant v) { BM_ConvTranspose(s, 32, 32, 256, 128, v); });
   both("MatMul/1x1024x1000",
        [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 1, 1024, 1000, false, v); });
   both("MatMul/128x512x512",

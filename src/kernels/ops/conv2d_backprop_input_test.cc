@@ -18,17 +18,13 @@ namespace {
 
 using nn_testing::CaseGeometry;
 using nn_testing::Floats;
+using nn_testing::InputSizes;
 using nn_testing::Values;
 using nn_testing::WindowCase;
 constexpr auto kRef = KernelVariant::kReference;
 
 Tensor Sizes(const std::vector<int32_t>& v) {
   return Tensor::FromVector<int32_t>(v, TensorShape({static_cast<int64_t>(v.size())}));
-}
-
-Tensor InputSizes(const WindowCase& c) {
-  return Sizes({static_cast<int32_t>(c.batch), static_cast<int32_t>(c.height),
-                static_cast<int32_t>(c.width), static_cast<int32_t>(c.channels)});
 }
 
 absl::StatusOr<Tensor> BackpropInput(const WindowCase& c, const Tensor& input_sizes,

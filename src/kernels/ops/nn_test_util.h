@@ -72,6 +72,14 @@ inline void SetWindowAttrs(OpRunner& r, const WindowCase& c, bool dilations) {
   r.Attr("data_format", "NHWC");
 }
 
+// input_sizes of a Conv2DBackpropInput whose forward convolution is case `c`: its input shape.
+inline Tensor InputSizes(const WindowCase& c) {
+  const std::vector<int32_t> dims = {static_cast<int32_t>(c.batch), static_cast<int32_t>(c.height),
+                                     static_cast<int32_t>(c.width),
+                                     static_cast<int32_t>(c.channels)};
+  return Tensor::FromVector<int32_t>(dims, TensorShape({4}));
+}
+
 // The geometry of a forward convolution (or pooling window) of case `c`; fails the test when
 // it cannot be computed.
 inline WindowGeometry CaseGeometry(const WindowCase& c) {
