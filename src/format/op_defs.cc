@@ -733,6 +733,40 @@ constexpr const char* kOpDefs[] = {
            type: "bool"
            default_value { b: false }
          })pb",
+    R"pb(name: "ResizeNearestNeighbor"
+         input_arg { name: "images" type_attr: "T" }
+         input_arg { name: "size" type: DT_INT32 }
+         output_arg { name: "resized_images" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_INT8,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_UINT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_BFLOAT16
+               ]
+             }
+           }
+         }
+         attr {
+           name: "align_corners"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "half_pixel_centers"
+           type: "bool"
+           default_value { b: false }
+         })pb",
     R"pb(name: "RestoreV2"
          input_arg { name: "prefix" type: DT_STRING }
          input_arg { name: "tensor_names" type: DT_STRING }
