@@ -411,6 +411,14 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "LogSoftmax"
+         input_arg { name: "logits" type_attr: "T" }
+         output_arg { name: "logsoftmax" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
     R"pb(name: "Max"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "reduction_indices" type_attr: "Tidx" }

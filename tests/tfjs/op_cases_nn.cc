@@ -184,6 +184,13 @@ void AddMatMuls(std::vector<OpCase>* cases) {
 
 void AddPoolingAndNorm(std::vector<OpCase>* cases) {
   uint32_t seed = 3000;
+  // Logits wide enough that an unshifted exp would overflow.
+  for (const Shape& shape : std::vector<Shape>{{7}, {4, 10}, {2, 3, 33}, {1, 1000}}) {
+    cases->push_back(Case("LogSoftmax", TensorShape(shape).DebugString())
+                         .T()
+                         .In(Rand(shape, seed++, -100, 100))
+                         .Tolerance(1e-6));
+  }
   struct Pool {
     Shape input;
     int k, s;
