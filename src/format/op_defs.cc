@@ -296,6 +296,12 @@ constexpr const char* kOpDefs[] = {
          })pb",
     R"pb(name: "DisableCopyOnRead"
          input_arg { name: "resource" type: DT_RESOURCE })pb",
+    R"pb(name: "Einsum"
+         input_arg { name: "inputs" type_attr: "T" number_attr: "N" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "equation" type: "string" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 1 }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "ExpandDims"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "dim" type_attr: "Tdim" }

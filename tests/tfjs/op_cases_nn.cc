@@ -182,6 +182,34 @@ void AddMatMuls(std::vector<OpCase>* cases) {
   }
 }
 
+// Einsum as Keras MultiHeadAttention / EinsumDense write it, and other two-operand forms.
+// TF.js has no "...", no label repeated within an operand and at most two operands, so the
+// unit tests (src/kernels/ops/einsum_test.cc) cover those.
+void AddEinsums(std::vector<OpCase>* cases) {
+  uint32_t seed = 2500;
+  const std::vector<std::pair<std::string, std::vector<Shape>>> forms = {
+      {"abc,cde->abde", {{2, 5, 8}, {8, 3, 4}}},          // query/key/value projection
+      {"aecd,abcd->acbe", {{2, 7, 3, 4}, {2, 5, 3, 4}}},  // attention scores
+      {"acbe,aecd->abcd", {{2, 3, 5, 7}, {2, 7, 3, 4}}},  // attention-weighted values
+      {"abcd,cde->abe", {{2, 5, 3, 4}, {3, 4, 8}}},       // output projection
+      {"abc,cd->abd", {{3, 4, 5}, {5, 6}}},               // EinsumDense on a sequence
+      {"bij,bkj->bki", {{3, 4, 5}, {3, 2, 5}}},
+      {"ijk,jl->il", {{3, 4, 5}, {4, 2}}},  // k summed before the contraction
+      {"i,j->ij", {{4}, {5}}},
+      {"ij,ij->ji", {{3, 4}, {3, 4}}},
+      {"abc->cab", {{2, 3, 4}}},
+      {"abc->b", {{2, 3, 4}}},
+  };
+  for (const auto& [equation, shapes] : forms) {
+    CaseBuilder c = Case("Einsum", equation);
+    c.T().Attr("N", static_cast<int64_t>(shapes.size())).Attr("equation", equation.c_str());
+    c.In(Rand(shapes[0], seed++));
+    // The second operand of a projection is a weight: a graph constant in real models.
+    if (shapes.size() == 2) c.Const(Rand(shapes[1], seed++));
+    cases->push_back(c.Tolerance(1e-5));
+  }
+}
+
 void AddPoolingAndNorm(std::vector<OpCase>* cases) {
   uint32_t seed = 3000;
   // Logits wide enough that an unshifted exp would overflow.
@@ -275,6 +303,7 @@ std::vector<OpCase> NnCases() {
   AddConvolutions(&cases);
   AddTransposedConvolutions(&cases);
   AddMatMuls(&cases);
+  AddEinsums(&cases);
   AddPoolingAndNorm(&cases);
   AddRewrites(&cases);
   return cases;
