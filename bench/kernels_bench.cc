@@ -232,6 +232,19 @@ void BM_ConvTranspose(benchmark::State& state, int64_t h, int64_t w, int64_t in_
   TimeOps(state, {&op}, 2, op.flops);
 }
 
+// Einsum as Keras MultiHeadAttention writes it (BERT-base sizes, one sequence of 128): the
+// query projection (weights constant) and the attention scores.
+void BM_Einsum(benchmark::State& state, std::string equation, std::vector<int64_t> a,
+               std::vector<int64_t> b, KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Einsum");
+  op.runner->Attr("T", tensorflow::DT_FLOAT).Attr("N", 2).Attr("equation", equation);
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape(a), 1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape(b), 2)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
 std::unique_ptr<PreparedOp> MakeMatMul(int64_t m, int64_t k, int64_t n, bool batch,
                                        bool fused = false) {
   auto op = std::make_unique<PreparedOp>();
@@ -387,6 +400,12 @@ void RegisterAll() {
        [dw2](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw2, 1, false, v, 2); });
   both("Conv2DBackpropInput/32x32x256->64x64x128_3x3_s2",
        [](benchmark::State& s, KernelVariant v) { BM_ConvTranspose(s, 32, 32, 256, 128, v); });
+  both("Einsum/abc,cde->abde_128x768x12x64", [](benchmark::State& s, KernelVariant v) {
+    BM_Einsum(s, "abc,cde->abde", {1, 128, 768}, {768, 12, 64}, v);
+  });
+  both("Einsum/aecd,abcd->acbe_128x12x64", [](benchmark::State& s, KernelVariant v) {
+    BM_Einsum(s, "aecd,abcd->acbe", {1, 128, 12, 64}, {1, 128, 12, 64}, v);
+  });
   both("MatMul/1x1024x1000",
        [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 1, 1024, 1000, false, v); });
   both("MatMul/128x512x512",

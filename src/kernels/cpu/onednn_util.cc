@@ -102,6 +102,23 @@ dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor) {
   return Wrap(desc, tensor.raw_data());
 }
 
+dnnl::memory::desc MatrixDesc(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
+                              bool transposed) {
+  dnnl::memory::dims dims(batch.begin(), batch.end());
+  dims.push_back(rows);
+  dims.push_back(cols);
+  dnnl::memory::dims strides(dims.size());
+  const int r = static_cast<int>(dims.size());
+  strides[r - 1] = transposed ? rows : 1;
+  strides[r - 2] = transposed ? 1 : cols;
+  int64_t stride = rows * cols;
+  for (int i = r - 3; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= dims[i];
+  }
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
+}
+
 absl::Status Guard(absl::string_view what, const std::function<void()>& fn) {
   try {
     fn();

@@ -99,6 +99,11 @@ bool IsJitImplementation(absl::string_view impl_info);
 dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor);
 dnnl::memory Wrap(const dnnl::memory::desc& desc, const void* data);
 
+// A dense row-major f32 tensor of `batch` x rows x cols, described transposed when
+// `transposed` (stored as cols x rows): a matmul operand whose transpose is just strides.
+dnnl::memory::desc MatrixDesc(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
+                              bool transposed);
+
 // Runs `fn`, turning oneDNN's exceptions into an Internal status prefixed with `what`.
 absl::Status Guard(absl::string_view what, const std::function<void()>& fn);
 

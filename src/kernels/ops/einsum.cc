@@ -358,7 +358,8 @@ namespace {
 
 class EinsumKernel : public OpKernel {
  public:
-  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c,
+                                                          BatchedMatMulFn contract) {
     ASSIGN_OR_RETURN(DataType t, c.GetAttrOr<DataType>("T", tensorflow::DT_FLOAT));
     if (t != tensorflow::DT_FLOAT) {
       return absl::UnimplementedError(
@@ -372,7 +373,7 @@ class EinsumKernel : public OpKernel {
                                   " input subscripts but the node has ", c.num_inputs(),
                                   " inputs"));
     }
-    return std::unique_ptr<OpKernel>(new EinsumKernel(*std::move(eq)));
+    return std::unique_ptr<OpKernel>(new EinsumKernel(*std::move(eq), std::move(contract)));
   }
 
   absl::Status Compute(KernelContext& ctx) const override {
@@ -389,7 +390,7 @@ class EinsumKernel : public OpKernel {
     ASSIGN_OR_RETURN(TensorShape out_shape, MakeShape(ctx, s->output_dims()));
     absl::StatusOr<Tensor> out;
     try {
-      out = ComputeEinsum(*s, inputs, ReferenceBatchedMatMul, ctx.thread_pool());
+      out = ComputeEinsum(*s, inputs, contract_, ctx.thread_pool());
     } catch (const std::bad_alloc&) {
       return absl::ResourceExhaustedError(absl::StrCat("Einsum '", ctx.node().name(),
                                                        "': cannot allocate for output ",
@@ -406,13 +407,22 @@ class EinsumKernel : public OpKernel {
   }
 
  private:
-  explicit EinsumKernel(EinsumEquation eq) : eq_(std::move(eq)) {}
+  EinsumKernel(EinsumEquation eq, BatchedMatMulFn contract)
+      : eq_(std::move(eq)), contract_(std::move(contract)) {}
 
   const EinsumEquation eq_;
+  const BatchedMatMulFn contract_;
 };
 
 }  // namespace
 
-SS_REGISTER_KERNEL("Einsum", kReference, CreateKernel<EinsumKernel>);
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateEinsumKernel(const KernelConstruction& c,
+                                                             BatchedMatMulFn contract) {
+  return EinsumKernel::Create(c, std::move(contract));
+}
+
+SS_REGISTER_KERNEL("Einsum", kReference, [](const KernelConstruction& c) {
+  return CreateEinsumKernel(c, ReferenceBatchedMatMul);
+});
 
 }  // namespace savedserve

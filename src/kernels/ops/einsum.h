@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,11 @@ absl::StatusOr<Tensor> ComputeEinsum(const EinsumShapes& shapes, const std::vect
 
 // 2 * multiply-adds of the contraction (0 for one input).
 int64_t EinsumFlops(const EinsumShapes& shapes);
+
+// The Einsum kernel (attributes T = float, equation, N) computing its contraction with
+// `contract`, which must be safe for concurrent use.
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateEinsumKernel(const KernelConstruction& c,
+                                                             BatchedMatMulFn contract);
 
 // The reference batched matmul: ReferenceMatMulCore per matrix.
 absl::Status ReferenceBatchedMatMul(const MatMulDims& dims, const float* a, const float* b,
