@@ -391,6 +391,35 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }
          attr { name: "T" type: "list(type)" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "LRN"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "depth_radius"
+           type: "int"
+           default_value { i: 5 }
+         }
+         attr {
+           name: "bias"
+           type: "float"
+           default_value { f: 1 }
+         }
+         attr {
+           name: "alpha"
+           type: "float"
+           default_value { f: 1 }
+         }
+         attr {
+           name: "beta"
+           type: "float"
+           default_value { f: 0.5 }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT ] } }
+         })pb",
     R"pb(name: "Less"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }

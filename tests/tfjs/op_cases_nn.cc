@@ -212,6 +212,22 @@ void AddEinsums(std::vector<OpCase>* cases) {
 
 void AddPoolingAndNorm(std::vector<OpCase>* cases) {
   uint32_t seed = 3000;
+  struct Lrn {
+    int64_t radius;
+    float bias, alpha, beta;
+  };
+  // The defaults, AlexNet's (alpha 1e-4, beta 0.75) and a window wider than the depth.
+  for (const Lrn& l : {Lrn{5, 1, 1, 0.5f}, Lrn{2, 2, 1e-4f, 0.75f}, Lrn{1, 1, 0.5f, 1},
+                       Lrn{20, 0.5f, 0.1f, 0.25f}}) {
+    cases->push_back(Case("LRN", "radius " + std::to_string(l.radius) + " [2,5,5,12]")
+                         .T()
+                         .Attr("depth_radius", l.radius)
+                         .Attr("bias", l.bias)
+                         .Attr("alpha", l.alpha)
+                         .Attr("beta", l.beta)
+                         .In(Rand({2, 5, 5, 12}, seed++, -3, 3))
+                         .Tolerance(1e-5));
+  }
   // Logits wide enough that an unshifted exp would overflow.
   for (const Shape& shape : std::vector<Shape>{{7}, {4, 10}, {2, 3, 33}, {1, 1000}}) {
     cases->push_back(Case("LogSoftmax", TensorShape(shape).DebugString())
