@@ -235,6 +235,32 @@ constexpr const char* kOpDefs[] = {
            type: "list(int)"
            default_value { list { i: [ 1, 1, 1, 1 ] } }
          })pb",
+    R"pb(name: "Conv3D"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "strides" type: "list(int)" has_minimum: true minimum: 5 }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NDHWC" }
+           allowed_values { list { s: [ "NDHWC", "NCDHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1, 1 ] } }
+         })pb",
     R"pb(name: "DecodeJpeg"
          input_arg { name: "contents" type: DT_STRING }
          output_arg { name: "image" type: DT_UINT8 }

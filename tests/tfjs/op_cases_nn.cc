@@ -127,6 +127,36 @@ void AddTransposedConvolutions(std::vector<OpCase>* cases) {
   }
 }
 
+// Conv3D (NDHWC). TF.js runs a strided one only without dilation, as TensorFlow's CPU does.
+void AddConv3Ds(std::vector<OpCase>* cases) {
+  struct Conv3D {
+    Shape input, filter;
+    int64_t stride, dilation;
+    const char* padding;
+  };
+  uint32_t seed = 1700;
+  for (const Conv3D& g : {Conv3D{{1, 5, 6, 7, 3}, {3, 3, 3, 3, 4}, 1, 1, "SAME"},
+                          Conv3D{{2, 7, 8, 6, 2}, {3, 3, 3, 2, 5}, 2, 1, "SAME"},
+                          Conv3D{{1, 9, 7, 8, 3}, {2, 3, 3, 3, 2}, 2, 1, "VALID"},
+                          Conv3D{{1, 8, 9, 9, 2}, {3, 3, 3, 2, 3}, 1, 2, "SAME"},
+                          Conv3D{{1, 6, 6, 6, 4}, {1, 1, 1, 4, 6}, 1, 1, "VALID"}}) {
+    const std::string label = std::string(g.padding) + " s" + std::to_string(g.stride) + " d" +
+                              std::to_string(g.dilation) + " " +
+                              TensorShape(g.input).DebugString() + "*" +
+                              TensorShape(g.filter).DebugString();
+    cases->push_back(
+        Case("Conv3D", label)
+            .T()
+            .Attr("strides", std::vector<int64_t>{1, g.stride, g.stride, g.stride, 1})
+            .Attr("dilations", std::vector<int64_t>{1, g.dilation, g.dilation, g.dilation, 1})
+            .Attr("padding", g.padding)
+            .Attr("data_format", "NDHWC")
+            .In(Rand(g.input, seed++))
+            .Const(Rand(g.filter, seed++))
+            .Tolerance(1e-5));
+  }
+}
+
 void AddMatMuls(std::vector<OpCase>* cases) {
   uint32_t seed = 2000;
   for (bool ta : {false, true}) {
@@ -318,6 +348,7 @@ std::vector<OpCase> NnCases() {
   std::vector<OpCase> cases;
   AddConvolutions(&cases);
   AddTransposedConvolutions(&cases);
+  AddConv3Ds(&cases);
   AddMatMuls(&cases);
   AddEinsums(&cases);
   AddPoolingAndNorm(&cases);
