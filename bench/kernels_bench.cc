@@ -232,6 +232,20 @@ void BM_ConvTranspose(benchmark::State& state, int64_t h, int64_t w, int64_t in_
   TimeOps(state, {&op}, 2, op.flops);
 }
 
+// Conv3D (3x3x3, SAME, weights packed) on a video-model-sized clip [1, 8, 28, 28, 32] -> 64.
+void BM_Conv3D(benchmark::State& state, KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Conv3D");
+  op.runner->Attr("T", tensorflow::DT_FLOAT)
+      .Attr("strides", std::vector<int64_t>{1, 1, 1, 1, 1})
+      .Attr("padding", "SAME")
+      .ConstantInput(1);
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, 8, 28, 28, 32}), 1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, 3, 32, 64}), 2, -0.1, 0.1)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
 // Einsum as Keras MultiHeadAttention writes it (BERT-base sizes, one sequence of 128): the
 // query projection (weights constant) and the attention scores.
 void BM_Einsum(benchmark::State& state, std::string equation, std::vector<int64_t> a,
@@ -400,6 +414,7 @@ void RegisterAll() {
        [dw2](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw2, 1, false, v, 2); });
   both("Conv2DBackpropInput/32x32x256->64x64x128_3x3_s2",
        [](benchmark::State& s, KernelVariant v) { BM_ConvTranspose(s, 32, 32, 256, 128, v); });
+  both("Conv3D/8x28x28x32->64_3x3x3", BM_Conv3D);
   both("Einsum/abc,cde->abde_128x768x12x64", [](benchmark::State& s, KernelVariant v) {
     BM_Einsum(s, "abc,cde->abde", {1, 128, 768}, {768, 12, 64}, v);
   });

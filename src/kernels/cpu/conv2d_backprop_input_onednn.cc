@@ -173,23 +173,9 @@ absl::Status OneDnnConv2DBackpropInputKernel::Compute(KernelContext& ctx) const 
                                      output->data<float>(), ctx.thread_pool());
     return absl::OkStatus();
   }
-  std::shared_ptr<TensorBuffer> per_call_weights;
-  const void* weights = plan.packed_weights;
-  if (weights == nullptr) {
-    ASSIGN_OR_RETURN(per_call_weights, onednn::Reorder(PlainDeconvFilterDesc(filter.shape()),
-                                                       filter.raw_data(), plan.pd.weights_desc()));
-    weights = per_call_weights->data();
-  }
-  return onednn::Guard(ctx.node().name(), [&] {
-    dnnl::stream& stream = onednn::ThreadStream();
-    onednn::ScratchMemory scratch(plan.pd);
-    plan.primitive->execute(stream,
-                            {{DNNL_ARG_SRC, onednn::Wrap(plan.pd.src_desc(), out_backprop)},
-                             {DNNL_ARG_WEIGHTS, onednn::Wrap(plan.pd.weights_desc(), weights)},
-                             {DNNL_ARG_DST, onednn::Wrap(plan.pd.dst_desc(), *output)},
-                             {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
-    stream.wait();
-  });
+  return onednn::ExecuteWithWeights(*plan.primitive, plan.pd, out_backprop.raw_data(),
+                                    plan.packed_weights, PlainDeconvFilterDesc(filter.shape()),
+                                    filter.raw_data(), output->raw_data(), ctx.node().name());
 }
 
 }  // namespace

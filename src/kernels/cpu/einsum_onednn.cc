@@ -33,15 +33,8 @@ class OneDnnBatchedMatMul {
       key.insert(key.end(), v->begin(), v->end());
     }
     ASSIGN_OR_RETURN(auto plan, plans_.GetOrCreate(key, [&] { return MakePlan(dims); }));
-    return onednn::Guard("Einsum contraction", [&] {
-      onednn::ScratchMemory scratch(plan->pd);
-      plan->primitive->execute(onednn::ThreadStream(),
-                               {{DNNL_ARG_SRC, onednn::Wrap(plan->pd.src_desc(), a)},
-                                {DNNL_ARG_WEIGHTS, onednn::Wrap(plan->pd.weights_desc(), b)},
-                                {DNNL_ARG_DST, onednn::Wrap(plan->pd.dst_desc(), c)},
-                                {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
-      onednn::ThreadStream().wait();
-    });
+    return onednn::ExecuteWithWeights(*plan->primitive, plan->pd, a, /*packed=*/b,
+                                      dnnl::memory::desc(), nullptr, c, "Einsum contraction");
   }
 
  private:

@@ -162,6 +162,29 @@ absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& 
   return buffer;
 }
 
+absl::Status ExecuteWithWeights(const dnnl::primitive& primitive,
+                                const dnnl::primitive_desc_base& pd, const void* src,
+                                const void* packed, const dnnl::memory::desc& plain_desc,
+                                const void* plain, void* dst, absl::string_view what) {
+  std::shared_ptr<TensorBuffer> per_call;
+  const void* weights = packed;
+  if (weights == nullptr) {
+    auto reordered = Reorder(plain_desc, plain, pd.weights_desc(0));
+    if (!reordered.ok()) return reordered.status();
+    per_call = *std::move(reordered);
+    weights = per_call->data();
+  }
+  return Guard(what, [&] {
+    dnnl::stream& stream = ThreadStream();
+    ScratchMemory scratch(pd);
+    primitive.execute(stream, {{DNNL_ARG_SRC, Wrap(pd.src_desc(0), src)},
+                               {DNNL_ARG_WEIGHTS, Wrap(pd.weights_desc(0), weights)},
+                               {DNNL_ARG_DST, Wrap(pd.dst_desc(0), dst)},
+                               {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
+    stream.wait();
+  });
+}
+
 absl::StatusOr<const void*> PackedWeights::Get(const dnnl::memory::desc& layout) {
   absl::MutexLock lock(&mu_);
   for (const Packed& p : packed_) {

@@ -140,6 +140,16 @@ absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& 
                                                       const void* data,
                                                       const dnnl::memory::desc& to);
 
+// Runs `primitive` (made from `pd`, with src, weights and dst arguments) on `src` into `dst`
+// with a ScratchMemory scratchpad. Its weights are `packed` when not null (already in
+// pd's weights layout, e.g. a constant reordered at load), else `plain` (in layout
+// `plain_desc`) reordered for this call only. oneDNN errors become Internal prefixed with
+// `what`.
+absl::Status ExecuteWithWeights(const dnnl::primitive& primitive,
+                                const dnnl::primitive_desc_base& pd, const void* src,
+                                const void* packed, const dnnl::memory::desc& plain_desc,
+                                const void* plain, void* dst, absl::string_view what);
+
 // Per-shape plans (primitive + whatever the kernel derives from the shape), created on first
 // use of a key and then shared. Creation runs outside the lock; if two threads race, one
 // result is kept. Safe for concurrent use.

@@ -1,7 +1,6 @@
-// Conv3D: NDHWC float32 input [batch, in_d, in_h, in_w, in_c] convolved with a filter
-// [filter_d, filter_h, filter_w, in_c, out_c]; strides and dilations are 5-element NDHWC lists
-// (1 for batch and channels), padding SAME or VALID with TF's per-dimension rule
-// (conv_util.h's ComputeWindowDim). Reference kernel only: a direct loop over output rows.
+// Conv3D, reference kernel (see conv3d.h): a direct loop over output rows.
+#include "kernels/ops/conv3d.h"
+
 #include <algorithm>
 #include <array>
 #include <memory>
@@ -17,19 +16,6 @@
 
 namespace savedserve {
 namespace {
-
-struct Conv3DAttrs {
-  std::array<int64_t, 3> strides{1, 1, 1}, dilations{1, 1, 1};
-  Padding padding = Padding::kValid;
-};
-
-// One spatial triple per 3-D window op; d = 0, 1, 2 for depth, height, width.
-struct Conv3DGeometry {
-  int64_t batch = 0, in_c = 0, out_c = 0;
-  std::array<int64_t, 3> in{}, window{}, out{}, stride{}, dilation{}, pad{};
-
-  TensorShape output_shape() const { return TensorShape({batch, out[0], out[1], out[2], out_c}); }
-};
 
 absl::Status ReadSpatialTriple(const KernelConstruction& c, const std::string& name,
                                std::array<int64_t, 3>* triple) {
@@ -47,7 +33,9 @@ absl::Status ReadSpatialTriple(const KernelConstruction& c, const std::string& n
   return absl::OkStatus();
 }
 
-absl::StatusOr<Conv3DAttrs> ParseConv3DAttrs(const KernelConstruction& c) {
+}  // namespace
+
+absl::StatusOr<Conv3DSpec> Conv3DSpec::Parse(const KernelConstruction& c) {
   RETURN_IF_ERROR(CheckNumInputs(c, 2));
   ASSIGN_OR_RETURN(DataType t, c.GetAttrOr<DataType>("T", tensorflow::DT_FLOAT));
   if (t != tensorflow::DT_FLOAT) {
@@ -60,7 +48,7 @@ absl::StatusOr<Conv3DAttrs> ParseConv3DAttrs(const KernelConstruction& c) {
         c.op(), " '", c.name(), "': data_format NCDHW is not supported on CPU; use NDHWC"));
   }
   if (format != "NDHWC") return c.Error(absl::StrCat("unknown data_format '", format, "'"));
-  Conv3DAttrs attrs;
+  Conv3DSpec attrs;
   ASSIGN_OR_RETURN(std::string padding, c.GetAttr<std::string>("padding"));
   if (padding == "SAME") {
     attrs.padding = Padding::kSame;
@@ -72,9 +60,8 @@ absl::StatusOr<Conv3DAttrs> ParseConv3DAttrs(const KernelConstruction& c) {
   return attrs;
 }
 
-absl::StatusOr<Conv3DGeometry> ComputeConv3DGeometry(const Conv3DAttrs& attrs,
-                                                     const TensorShape& input,
-                                                     const TensorShape& filter) {
+absl::StatusOr<Conv3DGeometry> Conv3DSpec::Geometry(const TensorShape& input,
+                                                    const TensorShape& filter) const {
   if (input.rank() != 5 || filter.rank() != 5) {
     return absl::InvalidArgumentError(absl::StrCat(
         "input and filter must be 5-D, got ", input.DebugString(), " and ", filter.DebugString()));
@@ -91,21 +78,26 @@ absl::StatusOr<Conv3DGeometry> ComputeConv3DGeometry(const Conv3DAttrs& attrs,
   for (int d = 0; d < 3; ++d) {
     g.in[d] = input.dim(d + 1);
     g.window[d] = filter.dim(d);
-    g.stride[d] = attrs.strides[d];
-    g.dilation[d] = attrs.dilations[d];
+    g.stride[d] = strides[d];
+    g.dilation[d] = dilations[d];
     ASSIGN_OR_RETURN(WindowDim w, ComputeWindowDim(g.in[d], g.window[d], g.stride[d], g.dilation[d],
-                                                   attrs.padding, 0, 0));
+                                                   padding, 0, 0));
     g.out[d] = w.out;
-    g.pad[d] = w.pad_before;
+    g.pad_before[d] = w.pad_before;
+    g.pad_after[d] = w.pad_after;
   }
   return g;
 }
 
+int64_t Conv3DGeometry::Flops() const {
+  return 2 * output_shape().num_elements() * in_c * window[0] * window[1] * window[2];
+}
+
 void ReferenceConv3DCore(const Conv3DGeometry& g, const float* input, const float* filter,
-                         float* output, const KernelContext& ctx) {
+                         float* output, ThreadPool* pool) {
   const int64_t ic = g.in_c, oc = g.out_c;
   const int64_t cost = g.out[2] * oc * ic * g.window[0] * g.window[1] * g.window[2];
-  ParallelFor(ctx, g.batch * g.out[0] * g.out[1], cost, [&](int64_t begin, int64_t end) {
+  auto rows = [&](int64_t begin, int64_t end) {
     for (int64_t row = begin; row < end; ++row) {  // row = (n * out_d + z) * out_h + y
       const int64_t y = row % g.out[1], z = (row / g.out[1]) % g.out[0];
       const int64_t n = row / (g.out[1] * g.out[0]);
@@ -113,13 +105,13 @@ void ReferenceConv3DCore(const Conv3DGeometry& g, const float* input, const floa
         float* out = output + (row * g.out[2] + x) * oc;
         std::fill(out, out + oc, 0.0f);
         for (int64_t kz = 0; kz < g.window[0]; ++kz) {
-          const int64_t iz = z * g.stride[0] - g.pad[0] + kz * g.dilation[0];
+          const int64_t iz = z * g.stride[0] - g.pad_before[0] + kz * g.dilation[0];
           if (iz < 0 || iz >= g.in[0]) continue;
           for (int64_t ky = 0; ky < g.window[1]; ++ky) {
-            const int64_t iy = y * g.stride[1] - g.pad[1] + ky * g.dilation[1];
+            const int64_t iy = y * g.stride[1] - g.pad_before[1] + ky * g.dilation[1];
             if (iy < 0 || iy >= g.in[1]) continue;
             for (int64_t kx = 0; kx < g.window[2]; ++kx) {
-              const int64_t ix = x * g.stride[2] - g.pad[2] + kx * g.dilation[2];
+              const int64_t ix = x * g.stride[2] - g.pad_before[2] + kx * g.dilation[2];
               if (ix < 0 || ix >= g.in[2]) continue;
               const float* in = input + (((n * g.in[0] + iz) * g.in[1] + iy) * g.in[2] + ix) * ic;
               const float* f = filter + ((kz * g.window[1] + ky) * g.window[2] + kx) * ic * oc;
@@ -133,14 +125,21 @@ void ReferenceConv3DCore(const Conv3DGeometry& g, const float* input, const floa
         }
       }
     }
-  });
+  };
+  if (pool == nullptr) {
+    rows(0, g.batch * g.out[0] * g.out[1]);
+  } else {
+    pool->ParallelFor(g.batch * g.out[0] * g.out[1], cost, rows);
+  }
 }
+
+namespace {
 
 class Conv3DKernel : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
-    ASSIGN_OR_RETURN(Conv3DAttrs attrs, ParseConv3DAttrs(c));
-    return std::unique_ptr<OpKernel>(new Conv3DKernel(attrs));
+    ASSIGN_OR_RETURN(Conv3DSpec spec, Conv3DSpec::Parse(c));
+    return std::unique_ptr<OpKernel>(new Conv3DKernel(spec));
   }
 
   absl::Status Compute(KernelContext& ctx) const override {
@@ -148,27 +147,26 @@ class Conv3DKernel : public OpKernel {
     ASSIGN_OR_RETURN(Tensor filter, ctx.input(1));
     RETURN_IF_ERROR(CheckInputType(ctx, 0, input, tensorflow::DT_FLOAT));
     RETURN_IF_ERROR(CheckInputType(ctx, 1, filter, tensorflow::DT_FLOAT));
-    auto g = ComputeConv3DGeometry(attrs_, input.shape(), filter.shape());
+    auto g = spec_.Geometry(input.shape(), filter.shape());
     if (!g.ok()) return ctx.Error(g.status().message());
     ASSIGN_OR_RETURN(Tensor * output, AllocateOutput(ctx, 0, tensorflow::DT_FLOAT,
                                                      g->output_shape(), /*for_overwrite=*/true));
     if (output->num_elements() == 0) return absl::OkStatus();
-    ReferenceConv3DCore(*g, input.data<float>(), filter.data<float>(), output->data<float>(), ctx);
+    ReferenceConv3DCore(*g, input.data<float>(), filter.data<float>(), output->data<float>(),
+                        ctx.thread_pool());
     return absl::OkStatus();
   }
 
   int64_t Flops(const std::vector<TensorShape>& shapes) const override {
     if (shapes.size() < 2) return 0;
-    auto g = ComputeConv3DGeometry(attrs_, shapes[0], shapes[1]);
-    if (!g.ok()) return 0;
-    return 2 * g->output_shape().num_elements() * g->in_c * g->window[0] * g->window[1] *
-           g->window[2];
+    auto g = spec_.Geometry(shapes[0], shapes[1]);
+    return g.ok() ? g->Flops() : 0;
   }
 
  private:
-  explicit Conv3DKernel(Conv3DAttrs attrs) : attrs_(attrs) {}
+  explicit Conv3DKernel(Conv3DSpec spec) : spec_(spec) {}
 
-  const Conv3DAttrs attrs_;
+  const Conv3DSpec spec_;
 };
 
 }  // namespace
