@@ -213,6 +213,52 @@ void BM_Conv(benchmark::State& state, ConvShape shape, int64_t batch, bool fused
   TimeOps(state, {op.get()}, threads, op->flops);
 }
 
+// Keras Conv2DTranspose (3x3, stride 2, SAME): out_backprop [1, h, w, in_c] -> [1, 2h, 2w,
+// out_c], weights packed, input_sizes a runtime value as Keras writes it.
+void BM_ConvTranspose(benchmark::State& state, int64_t h, int64_t w, int64_t in_c, int64_t out_c,
+                      KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Conv2DBackpropInput");
+  op.runner->Attr("T", tensorflow::DT_FLOAT)
+      .Attr("strides", std::vector<int64_t>{1, 2, 2, 1})
+      .Attr("padding", "SAME")
+      .ConstantInput(1);
+  const std::vector<int32_t> sizes = {1, static_cast<int32_t>(2 * h), static_cast<int32_t>(2 * w),
+                                      static_cast<int32_t>(out_c)};
+  op.inputs = {Tensor::FromVector<int32_t>(sizes, TensorShape({4})),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, out_c, in_c}), 2, -0.1, 0.1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, h, w, in_c}), 1)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
+// Conv3D (3x3x3, SAME, weights packed) on a video-model-sized clip [1, 8, 28, 28, 32] -> 64.
+void BM_Conv3D(benchmark::State& state, KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Conv3D");
+  op.runner->Attr("T", tensorflow::DT_FLOAT)
+      .Attr("strides", std::vector<int64_t>{1, 1, 1, 1, 1})
+      .Attr("padding", "SAME")
+      .ConstantInput(1);
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, 8, 28, 28, 32}), 1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, 3, 32, 64}), 2, -0.1, 0.1)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
+// Einsum as Keras MultiHeadAttention writes it (BERT-base sizes, one sequence of 128): the
+// query projection (weights constant) and the attention scores.
+void BM_Einsum(benchmark::State& state, std::string equation, std::vector<int64_t> a,
+               std::vector<int64_t> b, KernelVariant variant) {
+  PreparedOp op;
+  op.runner = std::make_unique<OpRunner>("Einsum");
+  op.runner->Attr("T", tensorflow::DT_FLOAT).Attr("N", 2).Attr("equation", equation);
+  op.inputs = {RandomTensor(tensorflow::DT_FLOAT, TensorShape(a), 1),
+               RandomTensor(tensorflow::DT_FLOAT, TensorShape(b), 2)};
+  if (!Prepare(op, variant, state)) return;
+  TimeOps(state, {&op}, 2, op.flops);
+}
+
 std::unique_ptr<PreparedOp> MakeMatMul(int64_t m, int64_t k, int64_t n, bool batch,
                                        bool fused = false) {
   auto op = std::make_unique<PreparedOp>();
@@ -366,6 +412,15 @@ void RegisterAll() {
   dw2.depthwise = true;
   both("DepthwiseConv2dNative/28x28x256_3x3_s2_mult2",
        [dw2](benchmark::State& s, KernelVariant v) { BM_Conv(s, dw2, 1, false, v, 2); });
+  both("Conv2DBackpropInput/32x32x256->64x64x128_3x3_s2",
+       [](benchmark::State& s, KernelVariant v) { BM_ConvTranspose(s, 32, 32, 256, 128, v); });
+  both("Conv3D/8x28x28x32->64_3x3x3", BM_Conv3D);
+  both("Einsum/abc,cde->abde_128x768x12x64", [](benchmark::State& s, KernelVariant v) {
+    BM_Einsum(s, "abc,cde->abde", {1, 128, 768}, {768, 12, 64}, v);
+  });
+  both("Einsum/aecd,abcd->acbe_128x12x64", [](benchmark::State& s, KernelVariant v) {
+    BM_Einsum(s, "aecd,abcd->acbe", {1, 128, 12, 64}, {1, 128, 12, 64}, v);
+  });
   both("MatMul/1x1024x1000",
        [](benchmark::State& s, KernelVariant v) { BM_MatMul(s, 1, 1024, 1000, false, v); });
   both("MatMul/128x512x512",

@@ -555,6 +555,71 @@ constexpr const char* kOpDefs[] = {
            type: "list(int)"
            default_value { list { i: [ 1, 1, 1, 1 ] } }
          })pb",
+    R"pb(name: "Conv2DBackpropInput"
+         input_arg { name: "input_sizes" type: DT_INT32 }
+         input_arg { name: "filter" type_attr: "T" }
+         input_arg { name: "out_backprop" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_INT32 ] }
+           }
+         }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "use_cudnn_on_gpu"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID", "EXPLICIT" ] } }
+         }
+         attr {
+           name: "explicit_paddings"
+           type: "list(int)"
+           default_value { list {} }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         })pb",
+    R"pb(name: "Conv3D"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "strides" type: "list(int)" has_minimum: true minimum: 5 }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NDHWC" }
+           allowed_values { list { s: [ "NDHWC", "NCDHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1, 1 ] } }
+         })pb",
     R"pb(name: "Cos"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -771,6 +836,12 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
            }
          })pb",
+    R"pb(name: "Einsum"
+         input_arg { name: "inputs" type_attr: "T" number_attr: "N" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "equation" type: "string" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 1 }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "EnsureShape"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -1090,6 +1161,35 @@ constexpr const char* kOpDefs[] = {
            type: "type"
            allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
          })pb",
+    R"pb(name: "LRN"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "depth_radius"
+           type: "int"
+           default_value { i: 5 }
+         }
+         attr {
+           name: "bias"
+           type: "float"
+           default_value { f: 1 }
+         }
+         attr {
+           name: "alpha"
+           type: "float"
+           default_value { f: 1 }
+         }
+         attr {
+           name: "beta"
+           type: "float"
+           default_value { f: 0.5 }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT ] } }
+         })pb",
     R"pb(name: "Less"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -1127,6 +1227,14 @@ constexpr const char* kOpDefs[] = {
                type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
              }
            }
+         })pb",
+    R"pb(name: "LogSoftmax"
+         input_arg { name: "logits" type_attr: "T" }
+         output_arg { name: "logsoftmax" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
          })pb",
     R"pb(name: "LogicalAnd"
          input_arg { name: "x" type: DT_BOOL }
@@ -1719,6 +1827,40 @@ constexpr const char* kOpDefs[] = {
                  DT_HALF,
                  DT_FLOAT,
                  DT_DOUBLE
+               ]
+             }
+           }
+         }
+         attr {
+           name: "align_corners"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "half_pixel_centers"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "ResizeNearestNeighbor"
+         input_arg { name: "images" type_attr: "T" }
+         input_arg { name: "size" type: DT_INT32 }
+         output_arg { name: "resized_images" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_INT8,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_UINT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_BFLOAT16
                ]
              }
            }

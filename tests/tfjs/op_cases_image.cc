@@ -32,22 +32,35 @@ void AddResize(std::vector<OpCase>* cases, uint32_t& seed) {
     std::vector<int64_t> input;
     int32_t h, w;
   };
-  for (const Resize& r : {Resize{{1, 8, 8, 3}, 16, 16}, Resize{{2, 9, 7, 2}, 4, 5},
-                          Resize{{1, 5, 6, 1}, 11, 3}, Resize{{1, 64, 96, 3}, 256, 256}}) {
+  // Up, down and mixed scales (nearest-neighbour source indices land on .5 boundaries for
+  // some of them); ResizeBilinear's output is float, ResizeNearestNeighbor copies pixels.
+  for (const Resize& r :
+       {Resize{{1, 8, 8, 3}, 16, 16}, Resize{{2, 9, 7, 2}, 4, 5}, Resize{{1, 5, 6, 1}, 11, 3},
+        Resize{{1, 3, 3, 2}, 5, 5}, Resize{{1, 64, 96, 3}, 256, 200}}) {
     for (int mode = 0; mode < 3; ++mode) {
       const bool align = mode == 1, half = mode == 2;
       std::string label = TensorShape(r.input).DebugString() + "->" + std::to_string(r.h) + "x" +
                           std::to_string(r.w) + (align ? " align_corners" : "") +
                           (half ? " half_pixel_centers" : "");
-      cases->push_back(Case("ResizeBilinear", label)
-                           .T()
-                           .Attr("align_corners", align)
-                           .Attr("half_pixel_centers", half)
-                           .In(Rand(r.input, seed++, 0, 255))
-                           .Const(Ints({r.h, r.w}))
-                           .Tolerance(1e-5));
+      for (const char* op : {"ResizeBilinear", "ResizeNearestNeighbor"}) {
+        const bool nearest = std::string(op) == "ResizeNearestNeighbor";
+        cases->push_back(Case(op, label)
+                             .T()
+                             .Attr("align_corners", align)
+                             .Attr("half_pixel_centers", half)
+                             .In(Rand(r.input, seed++, 0, 255))
+                             .Const(Ints({r.h, r.w}))
+                             .Tolerance(nearest ? 0 : 1e-5));
+      }
     }
   }
+  cases->push_back(Case("ResizeNearestNeighbor", "int32 [2,5,4,3]->7x9 half_pixel_centers")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("align_corners", false)
+                       .Attr("half_pixel_centers", true)
+                       .In(RandInts({2, 5, 4, 3}, seed++, -100, 100))
+                       .Const(Ints({7, 9}))
+                       .Tolerance(0));
   for (const char* method : {"bilinear", "nearest"}) {
     cases->push_back(Case("CropAndResize", std::string(method) + " 5 boxes of 2 images")
                          .T()

@@ -83,6 +83,80 @@ void AddConvolutions(std::vector<OpCase>* cases) {
   }
 }
 
+// The forward convolution's output size in one dimension (dilation 1).
+int64_t ConvOutputSize(int64_t in, int64_t k, int64_t stride, const char* padding, int64_t before,
+                       int64_t after) {
+  const std::string p = padding;
+  if (p == "SAME") return (in + stride - 1) / stride;
+  if (p == "VALID") return (in - k) / stride + 1;
+  return (in + before + after - k) / stride + 1;
+}
+
+// Conv2DBackpropInput as Keras' Conv2DTranspose writes it: the forward convolution's input
+// shape (input_sizes, a runtime value there: Shape -> StridedSlice -> Pack), its filter and
+// the gradient of its output. TF.js ignores `dilations` for this op, so the cases keep 1.
+void AddTransposedConvolutions(std::vector<OpCase>* cases) {
+  uint32_t seed = 1500;
+  std::vector<ConvGeometry> geometries;
+  for (const ConvGeometry& g : ConvGeometries()) {
+    if (g.dilation == 1) geometries.push_back(g);
+  }
+  // Decoder upsampling: stride 2 SAME onto even and odd sizes (the same out_backprop), k 4.
+  geometries.push_back({{2, 16, 16, 8}, {3, 3, 8, 16}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 15, 13, 4}, {3, 3, 4, 6}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 14, 14, 3}, {4, 4, 3, 5}, 2, 1, "SAME", {}});
+  geometries.push_back({{1, 12, 12, 6}, {2, 2, 6, 4}, 2, 1, "VALID", {}});
+  for (const ConvGeometry& g : geometries) {
+    const std::vector<int64_t>& p = g.explicit_paddings;
+    auto pad = [&](int i) { return p.empty() ? 0 : p[i]; };
+    const Shape dy = {
+        g.input[0], ConvOutputSize(g.input[1], g.filter[0], g.stride, g.padding, pad(2), pad(3)),
+        ConvOutputSize(g.input[2], g.filter[1], g.stride, g.padding, pad(4), pad(5)), g.filter[3]};
+    const std::vector<int32_t> sizes(g.input.begin(), g.input.end());
+    CaseBuilder c = Case("Conv2DBackpropInput", Label(g));
+    c.T()
+        .Attr("strides", std::vector<int64_t>{1, g.stride, g.stride, 1})
+        .Attr("padding", g.padding)
+        .Attr("data_format", "NHWC")
+        .In(Ints(sizes))
+        .Const(Rand(g.filter, seed))
+        .In(Rand(dy, seed + 1));
+    if (!p.empty()) c.Attr("explicit_paddings", p);
+    cases->push_back(c.Tolerance(1e-5));
+    seed += 2;
+  }
+}
+
+// Conv3D (NDHWC). TF.js runs a strided one only without dilation, as TensorFlow's CPU does.
+void AddConv3Ds(std::vector<OpCase>* cases) {
+  struct Conv3D {
+    Shape input, filter;
+    int64_t stride, dilation;
+    const char* padding;
+  };
+  uint32_t seed = 1700;
+  for (const Conv3D& g : {Conv3D{{1, 5, 6, 7, 3}, {3, 3, 3, 3, 4}, 1, 1, "SAME"},
+                          Conv3D{{2, 7, 8, 6, 2}, {3, 3, 3, 2, 5}, 2, 1, "SAME"},
+                          Conv3D{{1, 9, 7, 8, 3}, {2, 3, 3, 3, 2}, 2, 1, "VALID"},
+                          Conv3D{{1, 8, 9, 9, 2}, {3, 3, 3, 2, 3}, 1, 2, "SAME"},
+                          Conv3D{{1, 6, 6, 6, 4}, {1, 1, 1, 4, 6}, 1, 1, "VALID"}}) {
+    const std::string label = std::string(g.padding) + " s" + std::to_string(g.stride) + " d" +
+                              std::to_string(g.dilation) + " " +
+                              TensorShape(g.input).DebugString() + "*" +
+                              TensorShape(g.filter).DebugString();
+    cases->push_back(
+        Case("Conv3D", label)
+            .T()
+            .Attr("strides", std::vector<int64_t>{1, g.stride, g.stride, g.stride, 1})
+            .Attr("dilations", std::vector<int64_t>{1, g.dilation, g.dilation, g.dilation, 1})
+            .Attr("padding", g.padding)
+            .Attr("data_format", "NDHWC")
+            .In(Rand(g.input, seed++))
+            .Const(Rand(g.filter, seed++))
+            .Tolerance(1e-5));
+  }
+}
+
 void AddMatMuls(std::vector<OpCase>* cases) {
   uint32_t seed = 2000;
   for (bool ta : {false, true}) {
@@ -138,8 +212,59 @@ void AddMatMuls(std::vector<OpCase>* cases) {
   }
 }
 
+// Einsum as Keras MultiHeadAttention / EinsumDense write it, and other two-operand forms.
+// TF.js has no "...", no label repeated within an operand and at most two operands, so the
+// unit tests (src/kernels/ops/einsum_test.cc) cover those.
+void AddEinsums(std::vector<OpCase>* cases) {
+  uint32_t seed = 2500;
+  const std::vector<std::pair<std::string, std::vector<Shape>>> forms = {
+      {"abc,cde->abde", {{2, 5, 8}, {8, 3, 4}}},          // query/key/value projection
+      {"aecd,abcd->acbe", {{2, 7, 3, 4}, {2, 5, 3, 4}}},  // attention scores
+      {"acbe,aecd->abcd", {{2, 3, 5, 7}, {2, 7, 3, 4}}},  // attention-weighted values
+      {"abcd,cde->abe", {{2, 5, 3, 4}, {3, 4, 8}}},       // output projection
+      {"abc,cd->abd", {{3, 4, 5}, {5, 6}}},               // EinsumDense on a sequence
+      {"bij,bkj->bki", {{3, 4, 5}, {3, 2, 5}}},
+      {"ijk,jl->il", {{3, 4, 5}, {4, 2}}},  // k summed before the contraction
+      {"i,j->ij", {{4}, {5}}},
+      {"ij,ij->ji", {{3, 4}, {3, 4}}},
+      {"abc->cab", {{2, 3, 4}}},
+      {"abc->b", {{2, 3, 4}}},
+  };
+  for (const auto& [equation, shapes] : forms) {
+    CaseBuilder c = Case("Einsum", equation);
+    c.T().Attr("N", static_cast<int64_t>(shapes.size())).Attr("equation", equation.c_str());
+    c.In(Rand(shapes[0], seed++));
+    // The second operand of a projection is a weight: a graph constant in real models.
+    if (shapes.size() == 2) c.Const(Rand(shapes[1], seed++));
+    cases->push_back(c.Tolerance(1e-5));
+  }
+}
+
 void AddPoolingAndNorm(std::vector<OpCase>* cases) {
   uint32_t seed = 3000;
+  struct Lrn {
+    int64_t radius;
+    float bias, alpha, beta;
+  };
+  // The defaults, AlexNet's (alpha 1e-4, beta 0.75) and a window wider than the depth.
+  for (const Lrn& l : {Lrn{5, 1, 1, 0.5f}, Lrn{2, 2, 1e-4f, 0.75f}, Lrn{1, 1, 0.5f, 1},
+                       Lrn{20, 0.5f, 0.1f, 0.25f}}) {
+    cases->push_back(Case("LRN", "radius " + std::to_string(l.radius) + " [2,5,5,12]")
+                         .T()
+                         .Attr("depth_radius", l.radius)
+                         .Attr("bias", l.bias)
+                         .Attr("alpha", l.alpha)
+                         .Attr("beta", l.beta)
+                         .In(Rand({2, 5, 5, 12}, seed++, -3, 3))
+                         .Tolerance(1e-5));
+  }
+  // Logits wide enough that an unshifted exp would overflow.
+  for (const Shape& shape : std::vector<Shape>{{7}, {4, 10}, {2, 3, 33}, {1, 1000}}) {
+    cases->push_back(Case("LogSoftmax", TensorShape(shape).DebugString())
+                         .T()
+                         .In(Rand(shape, seed++, -100, 100))
+                         .Tolerance(1e-6));
+  }
   struct Pool {
     Shape input;
     int k, s;
@@ -222,7 +347,10 @@ void AddRewrites(std::vector<OpCase>* cases) {
 std::vector<OpCase> NnCases() {
   std::vector<OpCase> cases;
   AddConvolutions(&cases);
+  AddTransposedConvolutions(&cases);
+  AddConv3Ds(&cases);
   AddMatMuls(&cases);
+  AddEinsums(&cases);
   AddPoolingAndNorm(&cases);
   AddRewrites(&cases);
   return cases;

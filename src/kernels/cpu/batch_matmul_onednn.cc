@@ -15,28 +15,7 @@
 namespace savedserve {
 namespace {
 
-using dnnl::memory;
-constexpr auto kF32 = dnnl::memory::data_type::f32;
 constexpr int kMaxRank = 12;  // DNNL_MAX_NDIMS
-
-// A dense row-major tensor of `batch` x rows x cols, viewed transposed when `adjoint`
-// (stored as cols x rows).
-memory::desc OperandDesc(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
-                         bool adjoint) {
-  memory::dims dims(batch.begin(), batch.end());
-  dims.push_back(rows);
-  dims.push_back(cols);
-  memory::dims strides(dims.size());
-  const int r = static_cast<int>(dims.size());
-  strides[r - 1] = adjoint ? rows : 1;
-  strides[r - 2] = adjoint ? 1 : cols;
-  int64_t stride = rows * cols;
-  for (int i = r - 3; i >= 0; --i) {
-    strides[i] = stride;
-    stride *= dims[i];
-  }
-  return memory::desc(dims, kF32, strides);
-}
 
 class OneDnnBatchMatMulKernel final : public OpKernel, public onednn::Introspectable {
  public:
@@ -113,9 +92,9 @@ class OneDnnBatchMatMulKernel final : public OpKernel, public onednn::Introspect
         return std::shared_ptr<const Plan>(std::move(plan));
       }
       RETURN_IF_ERROR(onednn::Guard("creating batch matmul", [&] {
-        dnnl::matmul::desc desc(OperandDesc(d.a_batch, d.m, d.k, spec_.adj_x),
-                                OperandDesc(d.b_batch, d.k, d.n, spec_.adj_y),
-                                OperandDesc(d.batch, d.m, d.n, false));
+        dnnl::matmul::desc desc(onednn::MatrixDesc(d.a_batch, d.m, d.k, spec_.adj_x),
+                                onednn::MatrixDesc(d.b_batch, d.k, d.n, spec_.adj_y),
+                                onednn::MatrixDesc(d.batch, d.m, d.n, false));
         plan->pd = dnnl::matmul::primitive_desc(desc, onednn::MakeAttr(), onednn::CpuEngine());
         plan->primitive.emplace(plan->pd);
         plan->impl = plan->pd.impl_info_str();

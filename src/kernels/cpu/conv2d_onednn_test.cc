@@ -4,7 +4,6 @@
 // differ in the last bits.
 #include "kernels/cpu/conv2d_onednn.h"
 
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -237,29 +236,16 @@ TEST(Conv2DOneDnn, ConcurrentComputeIsSafe) {
   Tensor probe = RandomTensor(tensorflow::DT_FLOAT, c.input_shape(), 1);
   auto kernel = r.Create({probe, filter, bias}, KernelVariant::kOptimized);
   ASSERT_TRUE(kernel.ok()) << kernel.status();
-  constexpr int kThreads = 4;
-  std::vector<std::string> failures(kThreads);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      ThreadPool pool(1 + t % 2);
-      for (int i = 0; i < 6; ++i) {
-        const int64_t batch = 1 + (t + i) % 3;
-        Tensor input =
-            RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, 15, 15, 8}), 100 * t + i);
-        auto got = nn_testing::ComputeOnce(**kernel, r.node(), {input, filter, bias}, &pool);
-        OpRunner ref("_FusedConv2D");
-        ref.node() = r.node();
-        auto want = ref.Run({input, filter, bias}, KernelVariant::kReference);
-        if (!got.ok() || !want.ok() || !TensorsNear(*got, (*want)[0], kTolerance)) {
-          failures[t] = "thread " + std::to_string(t) + " run " + std::to_string(i);
-          return;
-        }
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  for (const std::string& f : failures) EXPECT_EQ(f, "");
+  auto failures = nn_testing::RunConcurrently(4, 6, [&](int t, int i, ThreadPool* pool) {
+    const int64_t batch = 1 + (t + i) % 3;
+    Tensor input = RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, 15, 15, 8}), 100 * t + i);
+    auto got = nn_testing::ComputeOnce(**kernel, r.node(), {input, filter, bias}, pool);
+    OpRunner ref("_FusedConv2D");
+    ref.node() = r.node();
+    auto want = ref.Run({input, filter, bias}, KernelVariant::kReference);
+    return got.ok() && want.ok() && TensorsNear(*got, (*want)[0], kTolerance);
+  });
+  EXPECT_TRUE(failures.empty()) << failures.front();
 }
 
 }  // namespace

@@ -1,8 +1,10 @@
 // Test-only helpers for the oneDNN kernel tests: asking a kernel which implementation oneDNN
-// picked, and running one already-created kernel (e.g. from several threads at once).
+// picked, running one already-created kernel, and running checks from several threads at once.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -39,6 +41,30 @@ inline absl::StatusOr<Tensor> ComputeOnce(const OpKernel& kernel, const tensorfl
   KernelContext ctx(node, pointers, &outputs, pool, &resources, nullptr);
   RETURN_IF_ERROR(kernel.Compute(ctx));
   return outputs[0].tensor;
+}
+
+// Runs check(thread, run, pool) `runs` times on each of `threads` threads at once, each
+// thread with its own pool (1 or 2 threads); returns "thread T run I" for the first failed
+// check of each thread that had one.
+inline std::vector<std::string> RunConcurrently(
+    int threads, int runs,
+    const std::function<bool(int thread, int run, ThreadPool* pool)>& check) {
+  std::vector<std::string> failures(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      ThreadPool pool(1 + t % 2);
+      for (int i = 0; i < runs; ++i) {
+        if (!check(t, i, &pool)) {
+          failures[t] = "thread " + std::to_string(t) + " run " + std::to_string(i);
+          return;
+        }
+      }
+    });
+  }
+  for (std::thread& w : workers) w.join();
+  std::erase(failures, "");
+  return failures;
 }
 
 }  // namespace nn_testing

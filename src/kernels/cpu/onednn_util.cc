@@ -102,6 +102,23 @@ dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor) {
   return Wrap(desc, tensor.raw_data());
 }
 
+dnnl::memory::desc MatrixDesc(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
+                              bool transposed) {
+  dnnl::memory::dims dims(batch.begin(), batch.end());
+  dims.push_back(rows);
+  dims.push_back(cols);
+  dnnl::memory::dims strides(dims.size());
+  const int r = static_cast<int>(dims.size());
+  strides[r - 1] = transposed ? rows : 1;
+  strides[r - 2] = transposed ? 1 : cols;
+  int64_t stride = rows * cols;
+  for (int i = r - 3; i >= 0; --i) {
+    strides[i] = stride;
+    stride *= dims[i];
+  }
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, strides);
+}
+
 absl::Status Guard(absl::string_view what, const std::function<void()>& fn) {
   try {
     fn();
@@ -143,6 +160,29 @@ absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& 
   });
   if (!status.ok()) return status;
   return buffer;
+}
+
+absl::Status ExecuteWithWeights(const dnnl::primitive& primitive,
+                                const dnnl::primitive_desc_base& pd, const void* src,
+                                const void* packed, const dnnl::memory::desc& plain_desc,
+                                const void* plain, void* dst, absl::string_view what) {
+  std::shared_ptr<TensorBuffer> per_call;
+  const void* weights = packed;
+  if (weights == nullptr) {
+    auto reordered = Reorder(plain_desc, plain, pd.weights_desc(0));
+    if (!reordered.ok()) return reordered.status();
+    per_call = *std::move(reordered);
+    weights = per_call->data();
+  }
+  return Guard(what, [&] {
+    dnnl::stream& stream = ThreadStream();
+    ScratchMemory scratch(pd);
+    primitive.execute(stream, {{DNNL_ARG_SRC, Wrap(pd.src_desc(0), src)},
+                               {DNNL_ARG_WEIGHTS, Wrap(pd.weights_desc(0), weights)},
+                               {DNNL_ARG_DST, Wrap(pd.dst_desc(0), dst)},
+                               {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
+    stream.wait();
+  });
 }
 
 absl::StatusOr<const void*> PackedWeights::Get(const dnnl::memory::desc& layout) {

@@ -99,6 +99,11 @@ bool IsJitImplementation(absl::string_view impl_info);
 dnnl::memory Wrap(const dnnl::memory::desc& desc, const Tensor& tensor);
 dnnl::memory Wrap(const dnnl::memory::desc& desc, const void* data);
 
+// A dense row-major f32 tensor of `batch` x rows x cols, described transposed when
+// `transposed` (stored as cols x rows): a matmul operand whose transpose is just strides.
+dnnl::memory::desc MatrixDesc(const std::vector<int64_t>& batch, int64_t rows, int64_t cols,
+                              bool transposed);
+
 // Runs `fn`, turning oneDNN's exceptions into an Internal status prefixed with `what`.
 absl::Status Guard(absl::string_view what, const std::function<void()>& fn);
 
@@ -134,6 +139,16 @@ absl::Status ReorderActivations(const Tensor& in, bool to_blocked, Tensor* out);
 absl::StatusOr<std::shared_ptr<TensorBuffer>> Reorder(const dnnl::memory::desc& from,
                                                       const void* data,
                                                       const dnnl::memory::desc& to);
+
+// Runs `primitive` (made from `pd`, with src, weights and dst arguments) on `src` into `dst`
+// with a ScratchMemory scratchpad. Its weights are `packed` when not null (already in
+// pd's weights layout, e.g. a constant reordered at load), else `plain` (in layout
+// `plain_desc`) reordered for this call only. oneDNN errors become Internal prefixed with
+// `what`.
+absl::Status ExecuteWithWeights(const dnnl::primitive& primitive,
+                                const dnnl::primitive_desc_base& pd, const void* src,
+                                const void* packed, const dnnl::memory::desc& plain_desc,
+                                const void* plain, void* dst, absl::string_view what);
 
 // Per-shape plans (primitive + whatever the kernel derives from the shape), created on first
 // use of a key and then shared. Creation runs outside the lock; if two threads race, one

@@ -75,16 +75,7 @@ TEST(Conv2DReference, MatchesIm2Col) {
     OpRunner r("Conv2D");
     nn_testing::SetWindowAttrs(r, c, true);
     Tensor got = RunOne(r, {input, filter}, kRef);
-    WindowAttrs w;
-    w.stride_h = c.stride_h, w.stride_w = c.stride_w;
-    w.dilation_h = c.dilation_h, w.dilation_w = c.dilation_w;
-    w.padding = c.padding == "SAME"    ? Padding::kSame
-                : c.padding == "VALID" ? Padding::kValid
-                                       : Padding::kExplicit;
-    if (!c.pads.empty()) w.explicit_pads = {c.pads[0], c.pads[1], c.pads[2], c.pads[3]};
-    auto g = ComputeWindowGeometry(w, c.input_shape(), c.window_h, c.window_w, c.out_channels);
-    ASSERT_TRUE(g.ok());
-    EXPECT_TRUE(TensorsNear(got, Im2ColConv2D(input, filter, *g), 1e-5));
+    EXPECT_TRUE(TensorsNear(got, Im2ColConv2D(input, filter, nn_testing::CaseGeometry(c)), 1e-5));
   }
 }
 

@@ -174,9 +174,7 @@ std::vector<ResizeTap> ComputeResizeTaps(int64_t in_size, int64_t out_size,
                                          const ResizeOptions& options) {
   // Single-precision arithmetic throughout, as TensorFlow computes it, so results agree
   // bit for bit on the sampling positions.
-  const float scale = (options.align_corners && out_size > 1)
-                          ? static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1)
-                          : static_cast<float>(in_size) / static_cast<float>(out_size);
+  const float scale = ResizeScale(in_size, out_size, options.align_corners);
   std::vector<ResizeTap> taps(out_size);
   for (int64_t i = 0; i < out_size; ++i) {
     const float source = options.half_pixel_centers ? (static_cast<float>(i) + 0.5f) * scale - 0.5f
@@ -187,6 +185,12 @@ std::vector<ResizeTap> ComputeResizeTaps(int64_t in_size, int64_t out_size,
     taps[i].lerp = source - source_floor;
   }
   return taps;
+}
+
+float ResizeScale(int64_t in_size, int64_t out_size, bool align_corners) {
+  return (align_corners && out_size > 1)
+             ? static_cast<float>(in_size - 1) / static_cast<float>(out_size - 1)
+             : static_cast<float>(in_size) / static_cast<float>(out_size);
 }
 
 absl::Status CheckResize(const ImageBatchShape& in, int64_t out_height, int64_t out_width,
@@ -202,6 +206,7 @@ absl::Status CheckResize(const ImageBatchShape& in, int64_t out_height, int64_t 
     return absl::InvalidArgumentError(
         absl::StrCat("input image must be of non-zero size, got ", in.height, "x", in.width));
   }
+  if (in.channels <= 0) return absl::InvalidArgumentError("image must have at least one channel");
   constexpr int64_t kMaxDim = std::numeric_limits<int32_t>::max();
   if (in.height > kMaxDim || in.width > kMaxDim || out_height > kMaxDim || out_width > kMaxDim) {
     return absl::InvalidArgumentError("image dimensions must fit in int32");

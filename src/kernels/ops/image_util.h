@@ -97,7 +97,11 @@ struct ResizeTap {
 };
 std::vector<ResizeTap> ComputeResizeTaps(int64_t in_size, int64_t out_size,
                                          const ResizeOptions& options);
-// InvalidArgument for incompatible options or empty sizes.
+// TF's resize scale in single precision: in / out, or (in - 1) / (out - 1) with
+// align_corners (and out > 1).
+float ResizeScale(int64_t in_size, int64_t out_size, bool align_corners);
+// InvalidArgument for incompatible options, empty sizes or an image without channels (TF's
+// checks for every resize op).
 absl::Status CheckResize(const ImageBatchShape& in, int64_t out_height, int64_t out_width,
                          const ResizeOptions& options);
 

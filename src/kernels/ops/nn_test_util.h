@@ -72,6 +72,29 @@ inline void SetWindowAttrs(OpRunner& r, const WindowCase& c, bool dilations) {
   r.Attr("data_format", "NHWC");
 }
 
+// input_sizes of a Conv2DBackpropInput whose forward convolution is case `c`: its input shape.
+inline Tensor InputSizes(const WindowCase& c) {
+  const std::vector<int32_t> dims = {static_cast<int32_t>(c.batch), static_cast<int32_t>(c.height),
+                                     static_cast<int32_t>(c.width),
+                                     static_cast<int32_t>(c.channels)};
+  return Tensor::FromVector<int32_t>(dims, TensorShape({4}));
+}
+
+// The geometry of a forward convolution (or pooling window) of case `c`; fails the test when
+// it cannot be computed.
+inline WindowGeometry CaseGeometry(const WindowCase& c) {
+  WindowAttrs w;
+  w.stride_h = c.stride_h, w.stride_w = c.stride_w;
+  w.dilation_h = c.dilation_h, w.dilation_w = c.dilation_w;
+  w.padding = c.padding == "SAME"    ? Padding::kSame
+              : c.padding == "VALID" ? Padding::kValid
+                                     : Padding::kExplicit;
+  if (!c.pads.empty()) w.explicit_pads = {c.pads[0], c.pads[1], c.pads[2], c.pads[3]};
+  auto g = ComputeWindowGeometry(w, c.input_shape(), c.window_h, c.window_w, c.out_channels);
+  EXPECT_TRUE(g.ok()) << g.status();
+  return g.ok() ? *g : WindowGeometry();
+}
+
 // Convolution computed as TF documents it but by a different route than the kernels:
 // zero-pad the input explicitly, build the im2col matrix [N*OH*OW, KH*KW*IC] and multiply
 // it by the filter viewed as [KH*KW*IC, OC] in double precision.

@@ -142,6 +142,9 @@ TEST(ResizeBilinear, InvalidArgumentsAreErrors) {
   EXPECT_NE(out.status().message().find("align_corners"), std::string::npos);
 
   EXPECT_FALSE(Resize(kTwoByTwo, 0, 3, Mode::kLegacy).ok());
+  // TF wants at least one channel.
+  EXPECT_FALSE(
+      Resize(Tensor(tensorflow::DT_FLOAT, TensorShape({1, 2, 2, 0})), 3, 3, Mode::kLegacy).ok());
   EXPECT_FALSE(Resize(Floats({1, 2, 3, 4}, {2, 2, 1}), 3, 3, Mode::kLegacy).ok());  // 3-D
   OpRunner runner("ResizeBilinear");
   EXPECT_FALSE(

@@ -1,7 +1,10 @@
-// Softmax over the last axis: y = exp(x - max) / sum(exp(x - max)) per row. Reference
-// kernel for float, double, half and bfloat16 (the last two computed in float). A row
-// holding NaN or +inf, or only -inf, gives NaN, as in TF.
-// The vectorised float32 kernel is in cpu/softmax_simd.cc.
+// Softmax and LogSoftmax over the last axis, per row, shifted by the row's max so large
+// logits do not overflow (as TF computes them):
+//   Softmax:    y = exp(x - max) / sum(exp(x - max))
+//   LogSoftmax: y = (x - max) - log(sum(exp(x - max)))
+// Reference kernels for float, double, half and bfloat16 (the last two computed in float).
+// A row holding NaN or +inf, or only -inf, gives NaN, as in TF.
+// The vectorised float32 Softmax is in cpu/softmax_simd.cc.
 #include <cmath>
 #include <memory>
 #include <type_traits>
@@ -19,7 +22,7 @@ namespace {
 template <typename T>
 class SoftmaxKernel : public OpKernel {
  public:
-  explicit SoftmaxKernel(DataType dtype) : dtype_(dtype) {}
+  SoftmaxKernel(DataType dtype, bool log) : dtype_(dtype), log_(log) {}
 
   absl::Status Compute(KernelContext& ctx) const override {
     ASSIGN_OR_RETURN(Tensor x, ctx.input(0));
@@ -33,7 +36,7 @@ class SoftmaxKernel : public OpKernel {
     if (x.num_elements() == 0) return absl::OkStatus();
     const int64_t rows = x.num_elements() / depth;
     for (int64_t r = 0; r < rows; ++r) {
-      SoftmaxRow(x.data<T>() + r * depth, y->data<T>() + r * depth, depth);
+      SoftmaxRow(x.data<T>() + r * depth, y->data<T>() + r * depth, depth, log_);
     }
     return absl::OkStatus();
   }
@@ -49,31 +52,41 @@ class SoftmaxKernel : public OpKernel {
   // the more exact one).
   using Sum = std::conditional_t<std::is_same_v<M, float>, double, M>;
 
-  static void SoftmaxRow(const T* x, T* y, int64_t n) {
+  static void SoftmaxRow(const T* x, T* y, int64_t n, bool log) {
     M max = LowestOrMinusInf<M>();
     for (int64_t i = 0; i < n; ++i) max = MaxPropagateNan(max, ToMath(x[i]));
     Sum sum = 0;
     for (int64_t i = 0; i < n; ++i) sum += std::exp(ToMath(x[i]) - max);
+    if (log) {
+      const M log_sum = static_cast<M>(std::log(sum));
+      for (int64_t i = 0; i < n; ++i) y[i] = FromMath<T>((ToMath(x[i]) - max) - log_sum);
+      return;
+    }
     for (int64_t i = 0; i < n; ++i) {
       y[i] = FromMath<T>(static_cast<M>(std::exp(ToMath(x[i]) - max) / sum));
     }
   }
 
   DataType dtype_;
+  bool log_;
 };
 
-absl::StatusOr<std::unique_ptr<OpKernel>> CreateSoftmaxKernel(const KernelConstruction& c) {
+absl::StatusOr<std::unique_ptr<OpKernel>> CreateSoftmaxKernel(const KernelConstruction& c,
+                                                              bool log) {
   RETURN_IF_ERROR(CheckNumInputs(c, 1));
   ASSIGN_OR_RETURN(DataType dtype, ResolveTypeAttr(c, "T", {0}));
   std::unique_ptr<OpKernel> kernel;
   VisitDType<FloatTypes>(dtype, [&](auto tag) {
-    kernel = std::make_unique<SoftmaxKernel<typename decltype(tag)::type>>(dtype);
+    kernel = std::make_unique<SoftmaxKernel<typename decltype(tag)::type>>(dtype, log);
   });
   if (kernel == nullptr) return c.Error(UnsupportedDTypeMessage<FloatTypes>(dtype));
   return kernel;
 }
 
-SS_REGISTER_KERNEL("Softmax", kReference, CreateSoftmaxKernel);
+SS_REGISTER_KERNEL("Softmax", kReference,
+                   [](const KernelConstruction& c) { return CreateSoftmaxKernel(c, false); });
+SS_REGISTER_KERNEL("LogSoftmax", kReference,
+                   [](const KernelConstruction& c) { return CreateSoftmaxKernel(c, true); });
 
 }  // namespace
 }  // namespace savedserve

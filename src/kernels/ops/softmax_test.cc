@@ -22,8 +22,9 @@ constexpr KernelVariant kBoth[] = {KernelVariant::kReference, KernelVariant::kOp
 const float kNan = std::numeric_limits<float>::quiet_NaN();
 const float kInf = std::numeric_limits<float>::infinity();
 
-absl::StatusOr<std::vector<Tensor>> RunSoftmax(const Tensor& x, KernelVariant v, int threads = 1) {
-  OpRunner r("Softmax", "softmax/node");
+absl::StatusOr<std::vector<Tensor>> RunSoftmax(const Tensor& x, KernelVariant v, int threads = 1,
+                                               const std::string& op = "Softmax") {
+  OpRunner r(op, "softmax/node");
   r.Attr("T", x.dtype()).Threads(threads);
   return r.Run({x}, v);
 }
@@ -101,6 +102,63 @@ TEST(Softmax, OptimizedMatchesReference) {
       EXPECT_TRUE(ValuesNear((*fast)[0], (*ref)[0], 1e-6, 1e-9)) << shape.DebugString();
     }
   }
+}
+
+Tensor LogSoftmax(const Tensor& x) {
+  auto out = RunSoftmax(x, KernelVariant::kReference, 1, "LogSoftmax");
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? (*out)[0] : Tensor();
+}
+
+TEST(LogSoftmax, HandComputedRows) {
+  // Row [0, ln 2, ln 5] -> ln([1, 2, 5] / 8); row [7, 7, 7] -> -ln 3.
+  const Tensor x = Make<float>({2, 3}, {0, std::log(2.0f), std::log(5.0f), 7, 7, 7});
+  const double third = -std::log(3.0);
+  EXPECT_TRUE(
+      ValuesNear(LogSoftmax(x),
+                 MakeAs(tensorflow::DT_FLOAT, {2, 3},
+                        {std::log(0.125), std::log(0.25), std::log(0.625), third, third, third}),
+                 1e-6));
+}
+
+TEST(LogSoftmax, StableWhereSoftmaxUnderflowsOrOverflows) {
+  EXPECT_TRUE(ValuesNear(LogSoftmax(Vec<float>({1000, 1000 + std::log(3.0f)})),
+                         MakeAs(tensorflow::DT_FLOAT, {2}, {std::log(0.25), std::log(0.75)}),
+                         1e-4));
+  // exp(-200) underflows float, so log(softmax) would be -inf; log-softmax is -200 - log1p(e^-200).
+  EXPECT_EQ(Values<float>(LogSoftmax(Vec<float>({0, -200}))), (std::vector<float>{0, -200}));
+}
+
+TEST(LogSoftmax, SpecialValues) {
+  EXPECT_EQ(Values<float>(LogSoftmax(Vec<float>({-kInf, 0, -kInf}))),
+            (std::vector<float>{-kInf, 0, -kInf}));
+  for (const std::vector<float>& row :
+       std::vector<std::vector<float>>{{1, kNan, 2}, {1, kInf, 2}, {-kInf, -kInf, -kInf}}) {
+    for (float y : Values<float>(LogSoftmax(Vec<float>(row)))) EXPECT_TRUE(std::isnan(y));
+  }
+  EXPECT_EQ(LogSoftmax(Tensor(tensorflow::DT_FLOAT, {3, 0})).shape(), TensorShape({3, 0}));
+  SS_EXPECT_ERROR_CONTAINS(RunSoftmax(Tensor::Scalar<float>(1), kBoth[0], 1, "LogSoftmax"),
+                           "logits must have >= 1 dimension");
+}
+
+TEST(LogSoftmax, OtherTypes) {
+  for (DataType dtype : {tensorflow::DT_DOUBLE, tensorflow::DT_HALF, tensorflow::DT_BFLOAT16}) {
+    const Tensor out = LogSoftmax(MakeAs(dtype, {1, 2}, {0, std::log(3.0)}));
+    EXPECT_EQ(out.dtype(), dtype);
+    EXPECT_TRUE(ValuesNear(out, MakeAs(dtype, {1, 2}, {std::log(0.25), std::log(0.75)}),
+                           dtype == tensorflow::DT_DOUBLE ? 1e-15 : 1e-2));
+  }
+  SS_EXPECT_ERROR_CONTAINS(RunSoftmax(Vec<int32_t>({1}), kBoth[0], 1, "LogSoftmax"),
+                           "unsupported dtype");
+}
+
+// exp(LogSoftmax) is Softmax, row by row, over random logits.
+TEST(LogSoftmax, ExponentIsSoftmax) {
+  const Tensor x = RandomTensor(tensorflow::DT_FLOAT, TensorShape({5, 3, 33}), 9, -20, 20);
+  const std::vector<float> log_p = Values<float>(LogSoftmax(x));
+  const std::vector<float> p = Values<float>(Softmax(x, KernelVariant::kReference));
+  ASSERT_EQ(log_p.size(), p.size());
+  for (size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(std::exp(log_p[i]), p[i], 1e-6 + 1e-5 * p[i]);
 }
 
 }  // namespace
