@@ -442,6 +442,24 @@ constexpr const char* kOpDefs[] = {
            allowed_values { list { type: [ DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE ] } }
          }
          attr { name: "boundaries" type: "list(float)" })pb",
+    R"pb(name: "Case"
+         input_arg { name: "branch_index" type: DT_INT32 }
+         input_arg { name: "input" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tin" type: "list(type)" has_minimum: true }
+         attr { name: "Tout" type: "list(type)" has_minimum: true }
+         attr {
+           name: "branches"
+           type: "list(func)"
+           has_minimum: true
+           minimum: 1
+         }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         }
+         is_stateful: true)pb",
     R"pb(name: "Cast"
          input_arg { name: "x" type_attr: "SrcT" }
          output_arg { name: "y" type_attr: "DstT" }
@@ -842,6 +860,16 @@ constexpr const char* kOpDefs[] = {
          attr { name: "equation" type: "string" }
          attr { name: "N" type: "int" has_minimum: true minimum: 1 }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "EmptyTensorList"
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         input_arg { name: "max_num_elements" type: DT_INT32 }
+         output_arg { name: "handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "EnsureShape"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -1116,6 +1144,21 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }
          attr { name: "T" type: "list(type)" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "If"
+         input_arg { name: "cond" type_attr: "Tcond" }
+         input_arg { name: "input" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tcond" type: "type" }
+         attr { name: "Tin" type: "list(type)" has_minimum: true }
+         attr { name: "Tout" type: "list(type)" has_minimum: true }
+         attr { name: "then_branch" type: "func" }
+         attr { name: "else_branch" type: "func" }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         }
+         is_stateful: true)pb",
     R"pb(name: "Inv"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -2228,6 +2271,37 @@ constexpr const char* kOpDefs[] = {
            default_value { s: "" }
          }
          is_stateful: true)pb",
+    R"pb(name: "StatelessCase"
+         input_arg { name: "branch_index" type: DT_INT32 }
+         input_arg { name: "input" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tin" type: "list(type)" has_minimum: true }
+         attr { name: "Tout" type: "list(type)" has_minimum: true }
+         attr {
+           name: "branches"
+           type: "list(func)"
+           has_minimum: true
+           minimum: 1
+         }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         })pb",
+    R"pb(name: "StatelessIf"
+         input_arg { name: "cond" type_attr: "Tcond" }
+         input_arg { name: "input" type_list_attr: "Tin" }
+         output_arg { name: "output" type_list_attr: "Tout" }
+         attr { name: "Tcond" type: "type" }
+         attr { name: "Tin" type: "list(type)" has_minimum: true }
+         attr { name: "Tout" type: "list(type)" has_minimum: true }
+         attr { name: "then_branch" type: "func" }
+         attr { name: "else_branch" type: "func" }
+         attr {
+           name: "output_shapes"
+           type: "list(shape)"
+           default_value { list {} }
+         })pb",
     R"pb(name: "StatelessWhile"
          input_arg { name: "input" type_list_attr: "T" }
          output_arg { name: "output" type_list_attr: "T" }
@@ -2461,6 +2535,147 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "flow_in" type: DT_FLOAT }
          output_arg { name: "flow_out" type: DT_FLOAT }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "TensorListConcat"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         output_arg { name: "tensor" type_attr: "element_dtype" }
+         output_arg { name: "lengths" type: DT_INT64 }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "element_shape"
+           type: "shape"
+           default_value { shape { unknown_rank: true } }
+         })pb",
+    R"pb(name: "TensorListConcatV2"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         input_arg { name: "leading_dims" type: DT_INT64 }
+         output_arg { name: "tensor" type_attr: "element_dtype" }
+         output_arg { name: "lengths" type: DT_INT64 }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListElementShape"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         output_arg { name: "element_shape" type_attr: "shape_type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListFromTensor"
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListGather"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "indices" type: DT_INT32 }
+         input_arg { name: "element_shape" type: DT_INT32 }
+         output_arg { name: "values" type_attr: "element_dtype" }
+         attr { name: "element_dtype" type: "type" })pb",
+    R"pb(name: "TensorListGetItem"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "index" type: DT_INT32 }
+         input_arg { name: "element_shape" type: DT_INT32 }
+         output_arg { name: "item" type_attr: "element_dtype" }
+         attr { name: "element_dtype" type: "type" })pb",
+    R"pb(name: "TensorListLength"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         output_arg { name: "length" type: DT_INT32 })pb",
+    R"pb(name: "TensorListPopBack"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "element_shape" type: DT_INT32 }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         output_arg { name: "tensor" type_attr: "element_dtype" }
+         attr { name: "element_dtype" type: "type" })pb",
+    R"pb(name: "TensorListPushBack"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" })pb",
+    R"pb(name: "TensorListReserve"
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         input_arg { name: "num_elements" type: DT_INT32 }
+         output_arg { name: "handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListResize"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "size" type: DT_INT32 }
+         output_arg { name: "output_handle" type: DT_VARIANT })pb",
+    R"pb(name: "TensorListScatter"
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         input_arg { name: "indices" type: DT_INT32 }
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListScatterIntoExistingList"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         input_arg { name: "indices" type: DT_INT32 }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" })pb",
+    R"pb(name: "TensorListScatterV2"
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         input_arg { name: "indices" type: DT_INT32 }
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         input_arg { name: "num_elements" type: DT_INT32 }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListSetItem"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "index" type: DT_INT32 }
+         input_arg { name: "item" type_attr: "element_dtype" }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "resize_if_index_out_of_bounds"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "TensorListSplit"
+         input_arg { name: "tensor" type_attr: "element_dtype" }
+         input_arg { name: "element_shape" type_attr: "shape_type" }
+         input_arg { name: "lengths" type: DT_INT64 }
+         output_arg { name: "output_handle" type: DT_VARIANT }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "shape_type"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TensorListStack"
+         input_arg { name: "input_handle" type: DT_VARIANT }
+         input_arg { name: "element_shape" type: DT_INT32 }
+         output_arg { name: "tensor" type_attr: "element_dtype" }
+         attr { name: "element_dtype" type: "type" }
+         attr {
+           name: "num_elements"
+           type: "int"
+           default_value { i: -1 }
+         })pb",
     R"pb(name: "TruncateDiv"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }

@@ -48,9 +48,10 @@ class FunctionRuntime {
 absl::StatusOr<const Function*> InstantiateForNode(const KernelConstruction& c,
                                                    const tensorflow::NameAttrList& f);
 
-// The node's inputs as function arguments: DT_RESOURCE inputs keep their Variable, ref
-// inputs are read (as for any non-ref input). Defined in ops/partitioned_call.cc.
-absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx);
+// The node's inputs from `first_input` on as function arguments: DT_RESOURCE inputs keep
+// their Variable, ref inputs are read (as for any non-ref input). Defined in
+// ops/partitioned_call.cc.
+absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx, int first_input = 0);
 
 // A kernel that calls `f` with the node's inputs and produces its outputs: what
 // PartitionedCall and StatefulPartitionedCall do, and what the runtime uses for a node whose

@@ -128,6 +128,57 @@ TEST(GraphTest, TypesOutputsFromOpDefs) {
   EXPECT_EQ(m.outputs[0].dtype, tensorflow::DT_HALF);
 }
 
+TEST(GraphTest, FunctionalControlFlowDeclaresOutputShapes) {
+  OpSignatures ops({}, nullptr);
+  auto graph = Import(R"pb(
+                        node {
+                          name: "p"
+                          op: "Placeholder"
+                          attr {
+                            key: "dtype"
+                            value { type: DT_BOOL }
+                          }
+                        }
+                        node {
+                          name: "cond"
+                          op: "StatelessIf"
+                          input: "p"
+                          input: "p"
+                          attr {
+                            key: "Tcond"
+                            value { type: DT_BOOL }
+                          }
+                          attr {
+                            key: "Tin"
+                            value { list { type: DT_BOOL } }
+                          }
+                          attr {
+                            key: "Tout"
+                            value { list { type: DT_FLOAT type: DT_VARIANT } }
+                          }
+                          attr {
+                            key: "output_shapes"
+                            value {
+                              list {
+                                shape {
+                                  dim { size: -1 }
+                                  dim { size: 4 }
+                                }
+                                shape {}
+                              }
+                            }
+                          }
+                        }
+                      )pb",
+                      ops);
+  ASSERT_NE(graph, nullptr);
+  const GraphNode& cond = graph->node(graph->FindNode("cond"));
+  ASSERT_EQ(cond.outputs.size(), 2u);
+  EXPECT_EQ(cond.outputs[0].shape.DebugString(), "[-1,4]");
+  EXPECT_EQ(cond.outputs[1].dtype, tensorflow::DT_VARIANT);
+  EXPECT_EQ(cond.outputs[1].shape.DebugString(), "[]");
+}
+
 TEST(GraphTest, StrippedOpListWins) {
   tensorflow::OpList list;
   auto* op = list.add_op();

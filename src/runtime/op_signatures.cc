@@ -14,10 +14,19 @@ absl::Status MissingAttr(const std::string& name, absl::string_view want) {
       absl::StrCat("attribute '", name, "' is missing or not ", want));
 }
 
+// Functional control flow declares its outputs' shapes in `output_shapes`: While's shape
+// invariants, the shapes If's or Case's branches agree on. TF2 writes them where
+// `_output_shapes` is often absent.
+bool DeclaresOutputShapes(const std::string& op) {
+  return op == "While" || op == "StatelessWhile" || op == "If" || op == "StatelessIf" ||
+         op == "Case" || op == "StatelessCase";
+}
+
 // Output shapes the node itself declares, where it does.
 void FillShapes(const tensorflow::NodeDef& node, std::vector<OutputSpec>* outputs) {
   const AttrMap& attrs = node.attr();
   auto it = attrs.find("_output_shapes");
+  if (it == attrs.end() && DeclaresOutputShapes(node.op())) it = attrs.find("output_shapes");
   if (it != attrs.end() && it->second.list().shape_size() == static_cast<int>(outputs->size())) {
     for (size_t i = 0; i < outputs->size(); ++i) {
       (*outputs)[i].shape = PartialShape::FromProto(it->second.list().shape(i));

@@ -90,6 +90,25 @@ bool PartialShape::IsCompatibleWith(const TensorShape& shape) const {
   return true;
 }
 
+absl::StatusOr<PartialShape> PartialShape::Merge(const PartialShape& other) const {
+  if (unknown_rank_) return other;
+  if (other.unknown_rank_) return *this;
+  auto incompatible = [&] {
+    return absl::InvalidArgumentError(
+        absl::StrCat("incompatible shapes ", DebugString(), " and ", other.DebugString()));
+  };
+  if (rank() != other.rank()) return incompatible();
+  std::vector<int64_t> dims = dims_;
+  for (size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] < 0) {
+      dims[i] = other.dims_[i];
+    } else if (other.dims_[i] >= 0 && other.dims_[i] != dims[i]) {
+      return incompatible();
+    }
+  }
+  return PartialShape(std::move(dims));
+}
+
 void PartialShape::ToProto(tensorflow::TensorShapeProto* proto) const {
   proto->Clear();
   if (unknown_rank_) {

@@ -47,6 +47,9 @@ class PartialShape {
   const std::vector<int64_t>& dims() const { return dims_; }
   bool IsFullyDefined() const;
   bool IsCompatibleWith(const TensorShape& shape) const;
+  // The most specific shape compatible with both (TF's PartialTensorShape::MergeWith); an
+  // error when ranks or known dims differ.
+  absl::StatusOr<PartialShape> Merge(const PartialShape& other) const;
   void ToProto(tensorflow::TensorShapeProto* proto) const;
   std::string DebugString() const;  // "[-1,3]" or "<unknown>"
 

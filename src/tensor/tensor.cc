@@ -8,10 +8,12 @@
 #include <limits>
 #include <memory>
 #include <new>
+#include <vector>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "tensor/buffer_pool.h"
+#include "tensor/variant.h"
 
 namespace savedserve {
 namespace {
@@ -81,6 +83,33 @@ class StringBuffer final : public TensorBuffer {
   size_t count_;
   std::string* strings_ = nullptr;
 };
+
+// The elements of a DT_VARIANT tensor that holds in-memory values: each value beside its
+// string (its type name as a serialized VariantTensorDataProto), so code that sees only
+// strings still sees valid variant elements.
+class VariantBuffer final : public TensorBuffer {
+ public:
+  explicit VariantBuffer(std::vector<std::shared_ptr<const VariantValue>> values)
+      : values_(std::move(values)), strings_(values_.size()) {
+    for (size_t i = 0; i < values_.size(); ++i) {
+      tensorflow::VariantTensorDataProto proto;
+      proto.set_type_name(std::string(values_[i]->TypeName()));
+      strings_[i] = proto.SerializeAsString();
+    }
+  }
+
+  void* data() override { return strings_.data(); }
+  size_t size_bytes() const override { return strings_.size() * sizeof(std::string); }
+  const std::vector<std::shared_ptr<const VariantValue>>& values() const { return values_; }
+
+ private:
+  const std::vector<std::shared_ptr<const VariantValue>> values_;
+  std::vector<std::string> strings_;
+};
+
+const VariantBuffer* AsVariantBuffer(const std::shared_ptr<TensorBuffer>& buffer) {
+  return dynamic_cast<const VariantBuffer*>(buffer.get());
+}
 
 std::string FormatFloat8E4M3(uint8_t bits) {
   // 1 sign, 4 exponent (bias 7), 3 mantissa bits; no infinities, S.1111.111 is NaN.
@@ -181,6 +210,22 @@ Tensor::Tensor(DataType dtype, TensorShape shape, bool zero)
                  : AllocateBufferForOverwrite(count * element_size);
 }
 
+Tensor Tensor::FromVariant(std::shared_ptr<const VariantValue> value) {
+  assert(value != nullptr);
+  std::vector<std::shared_ptr<const VariantValue>> values = {std::move(value)};
+  return Tensor(tensorflow::DT_VARIANT, TensorShape{},
+                std::make_shared<VariantBuffer>(std::move(values)));
+}
+
+const std::shared_ptr<const VariantValue>& Tensor::variant_value(int64_t i) const {
+  static const std::shared_ptr<const VariantValue> kNone;
+  const VariantBuffer* variants = AsVariantBuffer(buffer_);
+  if (variants == nullptr || i < 0 || i >= static_cast<int64_t>(variants->values().size())) {
+    return kNone;
+  }
+  return variants->values()[i];
+}
+
 Tensor Tensor::ForOverwrite(DataType dtype, TensorShape shape) {
   return Tensor(dtype, std::move(shape), /*zero=*/false);
 }
@@ -213,6 +258,10 @@ Tensor Tensor::Reshaped(TensorShape shape) const {
 
 Tensor Tensor::Clone() const {
   if (buffer_ == nullptr) return *this;
+  // Values are immutable: a copy of the tensor may share them.
+  if (const VariantBuffer* variants = AsVariantBuffer(buffer_)) {
+    return Tensor(dtype_, shape_, std::make_shared<VariantBuffer>(variants->values()));
+  }
   Tensor copy(dtype_, shape_);
   if (IsStringLike(dtype_)) {
     std::span<const std::string> from = flat<std::string>();
@@ -231,7 +280,11 @@ bool Tensor::Identical(const Tensor& other) const {
   }
   if (IsStringLike(dtype_)) {
     std::span<const std::string> a = flat<std::string>(), b = other.flat<std::string>();
-    return std::equal(a.begin(), a.end(), b.begin());
+    if (!std::equal(a.begin(), a.end(), b.begin())) return false;
+    for (int64_t i = 0; dtype_ == tensorflow::DT_VARIANT && i < num_elements(); ++i) {
+      if (variant_value(i) != other.variant_value(i)) return false;
+    }
+    return true;
   }
   return tensor_data() == other.tensor_data();
 }
@@ -244,7 +297,9 @@ std::string Tensor::DebugString(int max_entries) const {
   absl::StrAppend(&out, " {");
   for (int64_t i = 0; i < shown; ++i) {
     if (i > 0) absl::StrAppend(&out, ", ");
-    if (IsStringLike(dtype_)) {
+    if (const std::shared_ptr<const VariantValue>& value = variant_value(i)) {
+      absl::StrAppend(&out, value->DebugString());
+    } else if (IsStringLike(dtype_)) {
       absl::StrAppend(&out, "\"", absl::CEscape(data<std::string>()[i]), "\"");
     } else {
       absl::StrAppend(&out, FormatElement(dtype_, base, i));

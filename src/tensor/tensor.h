@@ -3,7 +3,9 @@
 // 64-byte aligned, except tensors read from a checkpoint, which may be read-only views of
 // the mapped file aligned to their element size (never write to a tensor you did not
 // allocate). DT_STRING / DT_RESOURCE / DT_VARIANT elements are std::string (resource
-// and variant values hold their serialized protos: opaque to everything but the runtime).
+// and variant values hold their serialized protos: opaque to everything but the runtime);
+// a DT_VARIANT tensor made by FromVariant also holds an in-memory value such as a
+// TensorList (tensor/variant.h).
 // A Tensor object is one-thread-at-a-time; distinct Tensors sharing a buffer may be read
 // concurrently.
 #pragma once
@@ -20,6 +22,8 @@
 #include "tensor/shape.h"
 
 namespace savedserve {
+
+class VariantValue;  // tensor/variant.h
 
 // Storage behind a Tensor. Either raw bytes or an array of strings.
 class TensorBuffer {
@@ -56,6 +60,10 @@ class Tensor {
     return t;
   }
 
+  // A DT_VARIANT scalar holding `value`, whose string is the value's type name as a
+  // serialized VariantTensorDataProto. REQUIRES: value != nullptr.
+  static Tensor FromVariant(std::shared_ptr<const VariantValue> value);
+
   DataType dtype() const { return dtype_; }
   const TensorShape& shape() const { return shape_; }
   int64_t num_elements() const { return shape_.num_elements(); }
@@ -85,6 +93,10 @@ class Tensor {
   // Bytes of numeric data (num_elements * DataTypeSize). REQUIRES: !IsStringLike(dtype).
   absl::string_view tensor_data() const;
   size_t TotalBytes() const;  // numeric bytes, or sum of string sizes
+
+  // DT_VARIANT element i's in-memory value, or null when the element has only its serialized
+  // form (read from a TensorProto, or copied element by element by a kernel).
+  const std::shared_ptr<const VariantValue>& variant_value(int64_t i) const;
 
   // A tensor of `shape` sharing this buffer. REQUIRES: same element count.
   Tensor Reshaped(TensorShape shape) const;

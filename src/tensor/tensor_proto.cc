@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "base/logging.h"
 #include "base/status.h"
+#include "tensor/variant.h"
 #include "tensorflow/core/framework/resource_handle.pb.h"
 
 namespace savedserve {
@@ -245,6 +246,20 @@ void AppendMessages(const Tensor& tensor, Field* field) {
   }
 }
 
+// In-memory values (a TensorList) are encoded as TensorFlow encodes them; the others keep
+// their serialized message.
+template <typename Field>
+void AppendVariants(const Tensor& tensor, Field* field) {
+  for (int64_t i = 0; i < tensor.num_elements(); ++i) {
+    if (const std::shared_ptr<const VariantValue>& value = tensor.variant_value(i)) {
+      value->Encode(field->Add());
+    } else if (!field->Add()->ParseFromString(tensor.data<std::string>()[i])) {
+      SS_LOG(WARNING) << "writing a DT_VARIANT tensor: element " << i
+                      << " is not a serialized VariantTensorDataProto; written as an empty one";
+    }
+  }
+}
+
 void ToTypedValues(const Tensor& t, TensorProto* p) {
   switch (t.dtype()) {
     case tensorflow::DT_FLOAT:
@@ -325,8 +340,7 @@ void TensorToProto(const Tensor& tensor, TensorProto* proto, ProtoEncoding encod
       return AppendMessages<tensorflow::ResourceHandleProto>(tensor,
                                                              proto->mutable_resource_handle_val());
     case tensorflow::DT_VARIANT:
-      return AppendMessages<tensorflow::VariantTensorDataProto>(tensor,
-                                                                proto->mutable_variant_val());
+      return AppendVariants(tensor, proto->mutable_variant_val());
     case tensorflow::DT_INT4:  // packed layout unknown to us: always the int_val form
     case tensorflow::DT_UINT4:
       return ToTypedValues(tensor, proto);

@@ -39,10 +39,10 @@ SS_REGISTER_KERNEL("StatefulPartitionedCall", kReference, CreatePartitionedCall)
 
 }  // namespace
 
-absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx) {
+absl::StatusOr<std::vector<Value>> FunctionArgs(const KernelContext& ctx, int first_input) {
   std::vector<Value> args;
   args.reserve(ctx.num_inputs());
-  for (int i = 0; i < ctx.num_inputs(); ++i) {
+  for (int i = first_input; i < ctx.num_inputs(); ++i) {
     const Value& in = ctx.input_value(i);
     if (in.variable != nullptr && in.tensor.dtype() != tensorflow::DT_RESOURCE) {
       ASSIGN_OR_RETURN(Tensor value, ctx.input(i));

@@ -1,71 +1,18 @@
 // The While kernel's loop logic against closed forms, with cond/body as C++ functions behind
 // a fake FunctionRuntime (real FunctionDef bodies are covered in tests/function_export_test).
-#include <functional>
-#include <map>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "kernels/function_runtime.h"
 #include "kernels/kernel_testing.h"
 #include "kernels/ops/array_test_util.h"
+#include "kernels/ops/fake_functions.h"
 
 namespace savedserve {
 namespace {
 
 using tensorflow::DT_FLOAT;
 using tensorflow::DT_INT32;
-using Fn = std::function<absl::StatusOr<std::vector<Value>>(const std::vector<Value>&)>;
-
-class LambdaFunction : public Function {
- public:
-  LambdaFunction(std::string name, int args, int rets, Fn fn)
-      : name_(std::move(name)), args_(args), rets_(rets), fn_(std::move(fn)) {}
-  const std::string& name() const override { return name_; }
-  int num_args() const override { return args_; }
-  int num_rets() const override { return rets_; }
-  absl::StatusOr<std::vector<Value>> Call(std::vector<Value> args, ThreadPool*,
-                                          ResourceManager*) const override {
-    ++calls;
-    return fn_(args);
-  }
-  mutable int calls = 0;
-
- private:
-  std::string name_;
-  int args_, rets_;
-  Fn fn_;
-};
-
-class FakeRuntime : public FunctionRuntime {
- public:
-  LambdaFunction* Add(const std::string& name, int args, int rets, Fn fn) {
-    auto f = std::make_unique<LambdaFunction>(name, args, rets, std::move(fn));
-    LambdaFunction* raw = f.get();
-    functions_[name] = std::move(f);
-    return raw;
-  }
-  bool HasFunction(const std::string& name) const override { return functions_.contains(name); }
-  absl::StatusOr<const Function*> Instantiate(const tensorflow::NameAttrList& f) override {
-    auto it = functions_.find(f.name());
-    if (it == functions_.end()) return absl::NotFoundError("no function '" + f.name() + "'");
-    return it->second.get();
-  }
-
- private:
-  std::map<std::string, std::unique_ptr<LambdaFunction>> functions_;
-};
-
-int32_t I32(const Value& v) { return v.tensor.data<int32_t>()[0]; }
-Value V(Tensor t) { return Value{std::move(t), nullptr}; }
-
-tensorflow::AttrValue Func(const std::string& name) {
-  tensorflow::AttrValue v;
-  v.mutable_func()->set_name(name);
-  return v;
-}
-
 // A While-like node named "loop/while" over loop vars of `types`, calling "cond" and "body".
 void SetUpLoop(OpRunner& r, FakeRuntime* runtime, std::vector<DataType> types) {
   r.Attr("T", types).Attr("cond", Func("cond")).Attr("body", Func("body"));
