@@ -367,6 +367,168 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "AvgPool"
+         input_arg { name: "value" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "ksize" type: "list(int)" has_minimum: true minimum: 4 }
+         attr { name: "strides" type: "list(int)" has_minimum: true minimum: 4 }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
+    R"pb(name: "BatchMatMul"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "adj_x"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "adj_y"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "BatchMatMulV2"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "adj_x"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "adj_y"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    // Not in TF 1.15: as TF 2.6 registers it (grad_x/grad_y, added later, left out as on
+    // MatMul and BatchMatMulV2).
+    R"pb(name: "BatchMatMulV3"
+         input_arg { name: "x" type_attr: "Ta" }
+         input_arg { name: "y" type_attr: "Tb" }
+         output_arg { name: "output" type_attr: "Tout" }
+         attr {
+           name: "Ta"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tb"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_UINT8,
+                 DT_INT8,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tout"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         }
+         attr {
+           name: "adj_x"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "adj_y"
+           type: "bool"
+           default_value { b: false }
+         })pb",
     R"pb(name: "BatchToSpaceND"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "block_shape" type_attr: "Tblock_shape" }
@@ -421,6 +583,37 @@ constexpr const char* kOpDefs[] = {
            type: "string"
            default_value { s: "NHWC" }
            allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         })pb",
+    R"pb(name: "BiasAddV1"
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "bias" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
          })pb",
     R"pb(name: "BroadcastTo"
          input_arg { name: "input" type_attr: "T" }
@@ -520,6 +713,12 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Concat"
+         input_arg { name: "concat_dim" type: DT_INT32 }
+         input_arg { name: "values" type_attr: "T" number_attr: "N" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "N" type: "int" has_minimum: true minimum: 2 }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "ConcatV2"
          input_arg { name: "values" type_attr: "T" number_attr: "N" }
          input_arg { name: "axis" type_attr: "Tidx" }
@@ -662,6 +861,42 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "CropAndResize"
+         input_arg { name: "image" type_attr: "T" }
+         input_arg { name: "boxes" type: DT_FLOAT }
+         input_arg { name: "box_ind" type: DT_INT32 }
+         input_arg { name: "crop_size" type: DT_INT32 }
+         output_arg { name: "crops" type: DT_FLOAT }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_UINT8,
+                 DT_UINT16,
+                 DT_INT8,
+                 DT_INT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE
+               ]
+             }
+           }
+         }
+         attr {
+           name: "method"
+           type: "string"
+           default_value { s: "bilinear" }
+           allowed_values { list { s: [ "bilinear", "nearest" ] } }
+         }
+         attr {
+           name: "extrapolation_value"
+           type: "float"
+           default_value { f: 0 }
+         })pb",
     R"pb(name: "Cumprod"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "axis" type_attr: "Tidx" }
@@ -756,6 +991,34 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "DecodeBmp"
+         input_arg { name: "contents" type: DT_STRING }
+         output_arg { name: "image" type: DT_UINT8 }
+         attr {
+           name: "channels"
+           type: "int"
+           default_value { i: 0 }
+         })pb",
+    // Not in TF 1.15: as TF 2.3 registers it.
+    R"pb(name: "DecodeImage"
+         input_arg { name: "contents" type: DT_STRING }
+         output_arg { name: "image" type_attr: "dtype" }
+         attr {
+           name: "channels"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "dtype"
+           type: "type"
+           default_value { type: DT_UINT8 }
+           allowed_values { list { type: [ DT_UINT8, DT_UINT16, DT_FLOAT ] } }
+         }
+         attr {
+           name: "expand_animations"
+           type: "bool"
+           default_value { b: true }
+         })pb",
     R"pb(name: "DecodeJpeg"
          input_arg { name: "contents" type: DT_STRING }
          output_arg { name: "image" type: DT_UINT8 }
@@ -788,6 +1051,20 @@ constexpr const char* kOpDefs[] = {
            name: "dct_method"
            type: "string"
            default_value { s: "" }
+         })pb",
+    R"pb(name: "DecodePng"
+         input_arg { name: "contents" type: DT_STRING }
+         output_arg { name: "image" type_attr: "dtype" }
+         attr {
+           name: "channels"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "dtype"
+           type: "type"
+           default_value { type: DT_UINT8 }
+           allowed_values { list { type: [ DT_UINT8, DT_UINT16 ] } }
          })pb",
     R"pb(name: "DepthwiseConv2dNative"
          input_arg { name: "input" type_attr: "T" }
@@ -860,6 +1137,14 @@ constexpr const char* kOpDefs[] = {
          attr { name: "equation" type: "string" }
          attr { name: "N" type: "int" has_minimum: true minimum: 1 }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "Elu"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
     R"pb(name: "EmptyTensorList"
          input_arg { name: "element_shape" type_attr: "shape_type" }
          input_arg { name: "max_num_elements" type: DT_INT32 }
@@ -988,6 +1273,18 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "data" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
+    R"pb(name: "Exp"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "ExpandDims"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "dim" type_attr: "Tdim" }
@@ -1067,6 +1364,75 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
            }
          })pb",
+    R"pb(name: "FusedBatchNorm"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "scale" type_attr: "T" }
+         input_arg { name: "offset" type_attr: "T" }
+         input_arg { name: "mean" type_attr: "T" }
+         input_arg { name: "variance" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "batch_mean" type_attr: "T" }
+         output_arg { name: "batch_variance" type_attr: "T" }
+         output_arg { name: "reserve_space_1" type_attr: "T" }
+         output_arg { name: "reserve_space_2" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: DT_FLOAT } }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "is_training"
+           type: "bool"
+           default_value { b: true }
+         })pb",
+    R"pb(name: "FusedBatchNormV2"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "scale" type_attr: "U" }
+         input_arg { name: "offset" type_attr: "U" }
+         input_arg { name: "mean" type_attr: "U" }
+         input_arg { name: "variance" type_attr: "U" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "batch_mean" type_attr: "U" }
+         output_arg { name: "batch_variance" type_attr: "U" }
+         output_arg { name: "reserve_space_1" type_attr: "U" }
+         output_arg { name: "reserve_space_2" type_attr: "U" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT ] } }
+         }
+         attr {
+           name: "U"
+           type: "type"
+           allowed_values { list { type: DT_FLOAT } }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "is_training"
+           type: "bool"
+           default_value { b: true }
+         })pb",
     R"pb(name: "FusedBatchNormV3"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "scale" type_attr: "U" }
@@ -1105,6 +1471,21 @@ constexpr const char* kOpDefs[] = {
            type: "bool"
            default_value { b: true }
          })pb",
+    R"pb(name: "Gather"
+         input_arg { name: "params" type_attr: "Tparams" }
+         input_arg { name: "indices" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "Tparams" }
+         attr {
+           name: "validate_indices"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr { name: "Tparams" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "GatherNd"
          input_arg { name: "params" type_attr: "Tparams" }
          input_arg { name: "indices" type_attr: "Tindices" }
@@ -1135,6 +1516,58 @@ constexpr const char* kOpDefs[] = {
            name: "Taxis"
            type: "type"
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "Greater"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "GreaterEqual"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
          })pb",
     R"pb(name: "Identity"
          input_arg { name: "input" type_attr: "T" }
@@ -1233,6 +1666,20 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_FLOAT }
            allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT ] } }
          })pb",
+    R"pb(name: "LeakyRelu"
+         input_arg { name: "features" type_attr: "T" }
+         output_arg { name: "activations" type_attr: "T" }
+         attr {
+           name: "alpha"
+           type: "float"
+           default_value { f: 0.2 }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         })pb",
     R"pb(name: "Less"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -1256,6 +1703,44 @@ constexpr const char* kOpDefs[] = {
                  DT_UINT32,
                  DT_UINT64
                ]
+             }
+           }
+         })pb",
+    R"pb(name: "LessEqual"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "y" type_attr: "T" }
+         output_arg { name: "z" type: DT_BOOL }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Log"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
              }
            }
          })pb",
@@ -1295,6 +1780,38 @@ constexpr const char* kOpDefs[] = {
     R"pb(name: "LoopCond"
          input_arg { name: "input" type: DT_BOOL }
          output_arg { name: "output" type: DT_BOOL })pb",
+    R"pb(name: "MatMul"
+         input_arg { name: "a" type_attr: "T" }
+         input_arg { name: "b" type_attr: "T" }
+         output_arg { name: "product" type_attr: "T" }
+         attr {
+           name: "transpose_a"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "transpose_b"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "MatrixBandPart"
          input_arg { name: "input" type_attr: "T" }
          input_arg { name: "num_lower" type_attr: "Tindex" }
@@ -1399,6 +1916,48 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "Mean"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "reduction_indices" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "keep_dims"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Merge"
          input_arg { name: "inputs" type_attr: "T" number_attr: "N" }
          output_arg { name: "output" type_attr: "T" }
@@ -1468,6 +2027,22 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "MirrorPad"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "paddings" type_attr: "Tpaddings" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tpaddings"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "mode"
+           type: "string"
+           allowed_values { list { s: [ "REFLECT", "SYMMETRIC" ] } }
+         })pb",
     R"pb(name: "Mod"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -1519,11 +2094,125 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ] }
            }
          })pb",
+    R"pb(name: "Neg"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "NextIteration"
          input_arg { name: "data" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" })pb",
     R"pb(name: "NoOp")pb",
+    R"pb(name: "NonMaxSuppression"
+         input_arg { name: "boxes" type: DT_FLOAT }
+         input_arg { name: "scores" type: DT_FLOAT }
+         input_arg { name: "max_output_size" type: DT_INT32 }
+         output_arg { name: "selected_indices" type: DT_INT32 }
+         attr {
+           name: "iou_threshold"
+           type: "float"
+           default_value { f: 0.5 }
+         })pb",
+    R"pb(name: "NonMaxSuppressionV2"
+         input_arg { name: "boxes" type_attr: "T" }
+         input_arg { name: "scores" type_attr: "T" }
+         input_arg { name: "max_output_size" type: DT_INT32 }
+         input_arg { name: "iou_threshold" type_attr: "T_threshold" }
+         output_arg { name: "selected_indices" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         }
+         attr {
+           name: "T_threshold"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         })pb",
+    R"pb(name: "NonMaxSuppressionV3"
+         input_arg { name: "boxes" type_attr: "T" }
+         input_arg { name: "scores" type_attr: "T" }
+         input_arg { name: "max_output_size" type: DT_INT32 }
+         input_arg { name: "iou_threshold" type_attr: "T_threshold" }
+         input_arg { name: "score_threshold" type_attr: "T_threshold" }
+         output_arg { name: "selected_indices" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         }
+         attr {
+           name: "T_threshold"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         })pb",
+    R"pb(name: "NonMaxSuppressionV4"
+         input_arg { name: "boxes" type_attr: "T" }
+         input_arg { name: "scores" type_attr: "T" }
+         input_arg { name: "max_output_size" type: DT_INT32 }
+         input_arg { name: "iou_threshold" type_attr: "T_threshold" }
+         input_arg { name: "score_threshold" type_attr: "T_threshold" }
+         output_arg { name: "selected_indices" type: DT_INT32 }
+         output_arg { name: "valid_outputs" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         }
+         attr {
+           name: "T_threshold"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         }
+         attr {
+           name: "pad_to_max_output_size"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "NonMaxSuppressionV5"
+         input_arg { name: "boxes" type_attr: "T" }
+         input_arg { name: "scores" type_attr: "T" }
+         input_arg { name: "max_output_size" type: DT_INT32 }
+         input_arg { name: "iou_threshold" type_attr: "T" }
+         input_arg { name: "score_threshold" type_attr: "T" }
+         input_arg { name: "soft_nms_sigma" type_attr: "T" }
+         output_arg { name: "selected_indices" type: DT_INT32 }
+         output_arg { name: "selected_scores" type_attr: "T" }
+         output_arg { name: "valid_outputs" type: DT_INT32 }
+         attr {
+           name: "T"
+           type: "type"
+           default_value { type: DT_FLOAT }
+           allowed_values { list { type: [ DT_HALF, DT_FLOAT ] } }
+         }
+         attr {
+           name: "pad_to_max_output_size"
+           type: "bool"
+           default_value { b: false }
+         })pb",
     R"pb(name: "NotEqual"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -1578,6 +2267,32 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT64 }
            allowed_values { list { type: [ DT_UINT8, DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "OnesLike"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_BFLOAT16,
+                 DT_HALF,
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT8,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_UINT16,
+                 DT_INT32,
+                 DT_INT64,
+                 DT_COMPLEX64,
+                 DT_COMPLEX128,
+                 DT_BOOL
+               ]
+             }
+           }
+         })pb",
     R"pb(name: "Pack"
          input_arg { name: "values" type_attr: "T" number_attr: "N" }
          output_arg { name: "output" type_attr: "T" }
@@ -1599,6 +2314,82 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "PadV2"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "paddings" type_attr: "Tpaddings" }
+         input_arg { name: "constant_values" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tpaddings"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "ParseExample"
+         input_arg { name: "serialized" type: DT_STRING }
+         input_arg { name: "names" type: DT_STRING }
+         input_arg { name: "sparse_keys" type: DT_STRING number_attr: "Nsparse" }
+         input_arg { name: "dense_keys" type: DT_STRING number_attr: "Ndense" }
+         input_arg { name: "dense_defaults" type_list_attr: "Tdense" }
+         output_arg { name: "sparse_indices" type: DT_INT64 number_attr: "Nsparse" }
+         output_arg { name: "sparse_values" type_list_attr: "sparse_types" }
+         output_arg { name: "sparse_shapes" type: DT_INT64 number_attr: "Nsparse" }
+         output_arg { name: "dense_values" type_list_attr: "Tdense" }
+         attr { name: "Nsparse" type: "int" has_minimum: true }
+         attr { name: "Ndense" type: "int" has_minimum: true }
+         attr {
+           name: "sparse_types"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_FLOAT, DT_INT64, DT_STRING ] } }
+         }
+         attr {
+           name: "Tdense"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_FLOAT, DT_INT64, DT_STRING ] } }
+         }
+         attr { name: "dense_shapes" type: "list(shape)" has_minimum: true })pb",
+    R"pb(name: "ParseExampleV2"
+         input_arg { name: "serialized" type: DT_STRING }
+         input_arg { name: "names" type: DT_STRING }
+         input_arg { name: "sparse_keys" type: DT_STRING }
+         input_arg { name: "dense_keys" type: DT_STRING }
+         input_arg { name: "ragged_keys" type: DT_STRING }
+         input_arg { name: "dense_defaults" type_list_attr: "Tdense" }
+         output_arg { name: "sparse_indices" type: DT_INT64 number_attr: "num_sparse" }
+         output_arg { name: "sparse_values" type_list_attr: "sparse_types" }
+         output_arg { name: "sparse_shapes" type: DT_INT64 number_attr: "num_sparse" }
+         output_arg { name: "dense_values" type_list_attr: "Tdense" }
+         output_arg { name: "ragged_values" type_list_attr: "ragged_value_types" }
+         output_arg { name: "ragged_row_splits" type_list_attr: "ragged_split_types" }
+         attr {
+           name: "Tdense"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_FLOAT, DT_INT64, DT_STRING ] } }
+         }
+         attr { name: "num_sparse" type: "int" has_minimum: true }
+         attr {
+           name: "sparse_types"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_FLOAT, DT_INT64, DT_STRING ] } }
+         }
+         attr {
+           name: "ragged_value_types"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_FLOAT, DT_INT64, DT_STRING ] } }
+         }
+         attr {
+           name: "ragged_split_types"
+           type: "list(type)"
+           has_minimum: true
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr { name: "dense_shapes" type: "list(shape)" has_minimum: true })pb",
     R"pb(name: "PartitionedCall"
          input_arg { name: "args" type_list_attr: "Tin" }
          output_arg { name: "output" type_list_attr: "Tout" }
@@ -1696,6 +2487,43 @@ constexpr const char* kOpDefs[] = {
            type: "type"
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "RandomUniform"
+         input_arg { name: "shape" type_attr: "T" }
+         output_arg { name: "output" type_attr: "dtype" }
+         attr {
+           name: "seed"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "seed2"
+           type: "int"
+           default_value { i: 0 }
+         }
+         attr {
+           name: "dtype"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         is_stateful: true)pb",
+    R"pb(name: "Range"
+         input_arg { name: "start" type_attr: "Tidx" }
+         input_arg { name: "limit" type_attr: "Tidx" }
+         input_arg { name: "delta" type_attr: "Tidx" }
+         output_arg { name: "output" type_attr: "Tidx" }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values {
+             list { type: [ DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64 ] }
+           }
          })pb",
     R"pb(name: "Rank"
          input_arg { name: "input" type_attr: "T" }
@@ -2054,6 +2882,18 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "Select"
+         input_arg { name: "condition" type: DT_BOOL }
+         input_arg { name: "t" type_attr: "T" }
+         input_arg { name: "e" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "SelectV2"
+         input_arg { name: "condition" type: DT_BOOL }
+         input_arg { name: "t" type_attr: "T" }
+         input_arg { name: "e" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "Selu"
          input_arg { name: "features" type_attr: "T" }
          output_arg { name: "activations" type_attr: "T" }
@@ -2144,6 +2984,17 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Slice"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "begin" type_attr: "Index" }
+         input_arg { name: "size" type_attr: "Index" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Index"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Softmax"
          input_arg { name: "logits" type_attr: "T" }
          output_arg { name: "softmax" type_attr: "T" }
@@ -2205,6 +3056,18 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT64 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "Sqrt"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "Square"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -2249,6 +3112,16 @@ constexpr const char* kOpDefs[] = {
            }
          }
          is_commutative: true)pb",
+    R"pb(name: "Squeeze"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "squeeze_dims"
+           type: "list(int)"
+           default_value { list {} }
+           has_minimum: true
+         })pb",
     R"pb(name: "StatefulPartitionedCall"
          input_arg { name: "args" type_list_attr: "Tin" }
          output_arg { name: "output" type_list_attr: "Tout" }
@@ -2467,6 +3340,18 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "Tanh"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128 ]
+             }
+           }
+         })pb",
     R"pb(name: "TensorArrayCloseV3"
          input_arg { name: "handle" type: DT_RESOURCE })pb",
     R"pb(name: "TensorArrayGatherV3"
@@ -2676,6 +3561,93 @@ constexpr const char* kOpDefs[] = {
            type: "int"
            default_value { i: -1 }
          })pb",
+    R"pb(name: "Tile"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "multiples" type_attr: "Tmultiples" }
+         output_arg { name: "output" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tmultiples"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "TopK"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "values" type_attr: "T" }
+         output_arg { name: "indices" type: DT_INT32 }
+         attr { name: "k" type: "int" has_minimum: true }
+         attr {
+           name: "sorted"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         deprecation { version: 7 explanation: "Use TopKV2 instead" })pb",
+    R"pb(name: "TopKV2"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "k" type: DT_INT32 }
+         output_arg { name: "values" type_attr: "T" }
+         output_arg { name: "indices" type: DT_INT32 }
+         attr {
+           name: "sorted"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         })pb",
+    R"pb(name: "Transpose"
+         input_arg { name: "x" type_attr: "T" }
+         input_arg { name: "perm" type_attr: "Tperm" }
+         output_arg { name: "y" type_attr: "T" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tperm"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "TruncateDiv"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -2712,6 +3684,16 @@ constexpr const char* kOpDefs[] = {
            allowed_values {
              list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
            }
+         })pb",
+    R"pb(name: "Unpack"
+         input_arg { name: "value" type_attr: "T" }
+         output_arg { name: "output" type_attr: "T" number_attr: "num" }
+         attr { name: "num" type: "int" has_minimum: true }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "axis"
+           type: "int"
+           default_value { i: 0 }
          })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }
@@ -2838,6 +3820,142 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output" type_attr: "T" }
          attr { name: "T" type: "type" }
          attr { name: "index" type: "int" })pb",
+    // Grappler's fusion as TF 1.15 registers it, plus leakyrelu_alpha (TF 2.x), which TF 2.x
+    // graphs and our own contraction rewrite (runtime/graph_rewrites.cc) carry.
+    R"pb(name: "_FusedConv2D"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         input_arg { name: "args" type_attr: "T" number_attr: "num_args" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "num_args" type: "int" has_minimum: true }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID", "EXPLICIT" ] } }
+         }
+         attr {
+           name: "explicit_paddings"
+           type: "list(int)"
+           default_value { list {} }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         }
+         attr {
+           name: "use_cudnn_on_gpu"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr {
+           name: "fused_ops"
+           type: "list(string)"
+           default_value { list {} }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "leakyrelu_alpha"
+           type: "float"
+           default_value { f: 0.2 }
+         })pb",
+    // Not in TF 1.15: as TF 2.x registers it.
+    R"pb(name: "_FusedDepthwiseConv2dNative"
+         input_arg { name: "input" type_attr: "T" }
+         input_arg { name: "filter" type_attr: "T" }
+         input_arg { name: "args" type_attr: "T" number_attr: "num_args" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr { name: "num_args" type: "int" has_minimum: true }
+         attr { name: "strides" type: "list(int)" }
+         attr {
+           name: "padding"
+           type: "string"
+           allowed_values { list { s: [ "SAME", "VALID" ] } }
+         }
+         attr {
+           name: "data_format"
+           type: "string"
+           default_value { s: "NHWC" }
+           allowed_values { list { s: [ "NHWC", "NCHW" ] } }
+         }
+         attr {
+           name: "dilations"
+           type: "list(int)"
+           default_value { list { i: [ 1, 1, 1, 1 ] } }
+         }
+         attr {
+           name: "fused_ops"
+           type: "list(string)"
+           default_value { list {} }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "leakyrelu_alpha"
+           type: "float"
+           default_value { f: 0.2 }
+         })pb",
+    // As TF 1.15 registers it, plus leakyrelu_alpha (see _FusedConv2D).
+    R"pb(name: "_FusedMatMul"
+         input_arg { name: "a" type_attr: "T" }
+         input_arg { name: "b" type_attr: "T" }
+         input_arg { name: "args" type_attr: "T" number_attr: "num_args" }
+         output_arg { name: "product" type_attr: "T" }
+         attr {
+           name: "transpose_a"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "transpose_b"
+           type: "bool"
+           default_value { b: false }
+         }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: DT_FLOAT } }
+         }
+         attr { name: "num_args" type: "int" has_minimum: true }
+         attr {
+           name: "fused_ops"
+           type: "list(string)"
+           default_value { list {} }
+         }
+         attr {
+           name: "epsilon"
+           type: "float"
+           default_value { f: 0.0001 }
+         }
+         attr {
+           name: "leakyrelu_alpha"
+           type: "float"
+           default_value { f: 0.2 }
+         })pb",
 };
 
 using OpDefTable = absl::flat_hash_map<std::string, tensorflow::OpDef>;
