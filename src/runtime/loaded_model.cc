@@ -16,6 +16,7 @@
 #include "runtime/graph_rewrites.h"
 #include "runtime/inline_functions.h"
 #include "runtime/saved_model_impl.h"
+#include "runtime/shape_inference.h"
 #include "runtime/tensor_names.h"
 
 namespace savedserve {
@@ -219,6 +220,7 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::Bu
   }
   FreezeReads(values, &nodes);
   if (optimize_) {
+    const int shaped = InferMissingShapes(&nodes);
     const std::string rewrites = RewriteForServing(signature_fetch_nodes_, &nodes);
     const int blocked = variant_ == KernelVariant::kOptimized && PreferBlockedActivations()
                             ? KeepActivationsBlocked(&nodes)
@@ -227,7 +229,8 @@ absl::StatusOr<std::unique_ptr<SavedModelImpl::ServingGraph>> SavedModelImpl::Bu
         blocked > 0 ? FuseBandedChains(signature_fetch_nodes_, DefaultBandedChainOptions(), &nodes)
                     : 0;
     SS_LOG(INFO) << "serving graph: " << frozen_.size() << " variables frozen (" << values.size()
-                 << " reads), " << rewrites << ", " << blocked << " nodes kept in blocked layout, "
+                 << " reads), " << shaped << " static shapes inferred, " << rewrites << ", "
+                 << blocked << " nodes kept in blocked layout, "
                  << chains << " chains run in bands";
   }
   auto serving = std::make_unique<ServingGraph>();
