@@ -2054,6 +2054,182 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "SegmentMax"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentMean"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentMin"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentProd"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Selu"
          input_arg { name: "features" type_attr: "T" }
          output_arg { name: "activations" type_attr: "T" }
@@ -2185,6 +2361,223 @@ constexpr const char* kOpDefs[] = {
            type: "type"
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SparseSegmentMean"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentMeanWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSqrtN"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSqrtNWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSumWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
          })pb",
     R"pb(name: "Split"
          input_arg { name: "split_dim" type: DT_INT32 }
@@ -2712,6 +3105,172 @@ constexpr const char* kOpDefs[] = {
            allowed_values {
              list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
            }
+         })pb",
+    R"pb(name: "UnsortedSegmentMax"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentMin"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentProd"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT16, DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }
