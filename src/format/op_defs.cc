@@ -3106,6 +3106,29 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
            }
          })pb",
+    R"pb(name: "Unique"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "idx" type_attr: "out_idx" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_idx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UniqueWithCounts"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "idx" type_attr: "out_idx" }
+         output_arg { name: "count" type_attr: "out_idx" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_idx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "UnsortedSegmentMax"
          input_arg { name: "data" type_attr: "T" }
          input_arg { name: "segment_ids" type_attr: "Tindices" }

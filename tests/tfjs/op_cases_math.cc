@@ -1,4 +1,5 @@
-// Elementwise, reduction, scan, softmax and cast cases of the per-op differential suite.
+// Elementwise, reduction, scan, softmax, cast, sparse segment and Unique cases of the per-op
+// differential suite.
 #include <limits>
 
 #include "tests/tfjs/op_cases.h"
@@ -424,6 +425,61 @@ void AddSoftmaxAndCast(std::vector<OpCase>* cases) {
                        .In(Rand({3, 4}, seed++)));
 }
 
+// Sparse segment reductions (embedding_lookup_sparse) and Unique, over gaps (segments no
+// id names, zero in both), repeated and unused rows, rank 1 to 3 data and int32 data.
+// TF.js has no UnsortedSegment*, Segment* or SqrtN op in its graph executor.
+void AddSegmentAndUnique(std::vector<OpCase>* cases) {
+  uint32_t seed = 900;
+  struct Sparse {
+    const char* label;
+    Shape data;
+    std::vector<int32_t> indices, ids;
+  };
+  const Sparse sparse[] = {
+      {"[5,3] gap at 2", {5, 3}, {0, 2, 4, 1}, {0, 0, 1, 3}},
+      {"[5,3] one segment", {5, 3}, {0, 2, 4, 1, 3}, {0, 0, 0, 0, 0}},
+      {"[6] repeats", {6}, {5, 0, 0, 5}, {0, 0, 2, 2}},
+      {"[4,2,3] rank 3", {4, 2, 3}, {3, 3, 0, 1, 2}, {0, 1, 1, 1, 4}},
+      {"[7,16] leading gap", {7, 16}, {6, 5, 4, 3, 2, 1, 0}, {1, 1, 2, 3, 3, 3, 5}},
+  };
+  for (const char* op : {"SparseSegmentSum", "SparseSegmentMean"}) {
+    for (const Sparse& c : sparse) {
+      cases->push_back(Case(op, c.label)
+                           .T()
+                           .In(Rand(c.data, seed++, -10, 10))
+                           .In(Ints(c.indices, {static_cast<int64_t>(c.indices.size())}))
+                           .In(Ints(c.ids, {static_cast<int64_t>(c.ids.size())}))
+                           .Tolerance(1e-5));
+    }
+  }
+  cases->push_back(Case("SparseSegmentSum", "int32 [4,2]")
+                       .T(tensorflow::DT_INT32)
+                       .In(RandInts({4, 2}, seed++, -100, 100))
+                       .In(Ints({3, 3, 0}, {3}))
+                       .In(Ints({0, 1, 1}, {3})));
+
+  cases->push_back(Case("Unique", "int32 [40] of 0..6")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(RandInts({40}, seed++, 0, 6))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "float repeats and signed zero")
+                       .T()
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Floats({2.5f, -1, 2.5f, 0, -0.0f, 7, -1, 1e-3f, 7}))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "all distinct")
+                       .T()
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Rand({17}, seed++))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "one element")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Ints({5}, {1}))
+                       .Outputs(2));
+}
+
 }  // namespace
 
 std::vector<OpCase> ElementwiseCases() {
@@ -434,6 +490,7 @@ std::vector<OpCase> ElementwiseCases() {
   AddArgAndScan(&cases);
   AddClipAndAddN(&cases);
   AddSoftmaxAndCast(&cases);
+  AddSegmentAndUnique(&cases);
   return cases;
 }
 
