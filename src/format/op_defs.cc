@@ -2362,6 +2362,22 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT32 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "SparseFillEmptyRows"
+         input_arg { name: "indices" type: DT_INT64 }
+         input_arg { name: "values" type_attr: "T" }
+         input_arg { name: "dense_shape" type: DT_INT64 }
+         input_arg { name: "default_value" type_attr: "T" }
+         output_arg { name: "output_indices" type: DT_INT64 }
+         output_arg { name: "output_values" type_attr: "T" }
+         output_arg { name: "empty_row_indicator" type: DT_BOOL }
+         output_arg { name: "reverse_index_map" type: DT_INT64 }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "SparseReshape"
+         input_arg { name: "input_indices" type: DT_INT64 }
+         input_arg { name: "input_shape" type: DT_INT64 }
+         input_arg { name: "new_shape" type: DT_INT64 }
+         output_arg { name: "output_indices" type: DT_INT64 }
+         output_arg { name: "output_shape" type: DT_INT64 })pb",
     R"pb(name: "SparseSegmentMean"
          input_arg { name: "data" type_attr: "T" }
          input_arg { name: "indices" type_attr: "Tidx" }
@@ -2578,6 +2594,23 @@ constexpr const char* kOpDefs[] = {
            name: "sparse_gradient"
            type: "bool"
            default_value { b: false }
+         })pb",
+    R"pb(name: "SparseToDense"
+         input_arg { name: "sparse_indices" type_attr: "Tindices" }
+         input_arg { name: "output_shape" type_attr: "Tindices" }
+         input_arg { name: "sparse_values" type_attr: "T" }
+         input_arg { name: "default_value" type_attr: "T" }
+         output_arg { name: "dense" type_attr: "T" }
+         attr {
+           name: "validate_indices"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Split"
          input_arg { name: "split_dim" type: DT_INT32 }
