@@ -2895,6 +2895,17 @@ constexpr const char* kOpDefs[] = {
          })pb",
     R"pb(name: "TensorArrayCloseV3"
          input_arg { name: "handle" type: DT_RESOURCE })pb",
+    R"pb(name: "TensorArrayConcatV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "value" type_attr: "dtype" }
+         output_arg { name: "lengths" type: DT_INT64 }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "element_shape_except0"
+           type: "shape"
+           default_value { shape { unknown_rank: true } }
+         })pb",
     R"pb(name: "TensorArrayGatherV3"
          input_arg { name: "handle" type: DT_RESOURCE }
          input_arg { name: "indices" type: DT_INT32 }
@@ -2923,6 +2934,13 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "handle" type: DT_RESOURCE }
          input_arg { name: "flow_in" type: DT_FLOAT }
          output_arg { name: "size" type: DT_INT32 })pb",
+    R"pb(name: "TensorArraySplitV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "lengths" type: DT_INT64 }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "flow_out" type: DT_FLOAT }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "TensorArrayV3"
          input_arg { name: "size" type: DT_INT32 }
          output_arg { name: "handle" type: DT_RESOURCE }
