@@ -2882,6 +2882,182 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "tensors" type_list_attr: "dtypes" }
          attr { name: "dtypes" type: "list(type)" has_minimum: true minimum: 1 }
          is_stateful: true)pb",
+    R"pb(name: "SegmentMax"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentMean"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentMin"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentProd"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Select"
          input_arg { name: "condition" type: DT_BOOL }
          input_arg { name: "t" type_attr: "T" }
@@ -3035,6 +3211,256 @@ constexpr const char* kOpDefs[] = {
            name: "Tpaddings"
            type: "type"
            default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "SparseFillEmptyRows"
+         input_arg { name: "indices" type: DT_INT64 }
+         input_arg { name: "values" type_attr: "T" }
+         input_arg { name: "dense_shape" type: DT_INT64 }
+         input_arg { name: "default_value" type_attr: "T" }
+         output_arg { name: "output_indices" type: DT_INT64 }
+         output_arg { name: "output_values" type_attr: "T" }
+         output_arg { name: "empty_row_indicator" type: DT_BOOL }
+         output_arg { name: "reverse_index_map" type: DT_INT64 }
+         attr { name: "T" type: "type" })pb",
+    R"pb(name: "SparseReshape"
+         input_arg { name: "input_indices" type: DT_INT64 }
+         input_arg { name: "input_shape" type: DT_INT64 }
+         input_arg { name: "new_shape" type: DT_INT64 }
+         output_arg { name: "output_indices" type: DT_INT64 }
+         output_arg { name: "output_shape" type: DT_INT64 })pb",
+    R"pb(name: "SparseSegmentMean"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentMeanWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSqrtN"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSqrtNWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values { list { type: [ DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] } }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseSegmentSumWithNumSegments"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "indices" type_attr: "Tidx" }
+         input_arg { name: "segment_ids" type_attr: "Tsegmentids" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tidx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tsegmentids"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "sparse_gradient"
+           type: "bool"
+           default_value { b: false }
+         })pb",
+    R"pb(name: "SparseToDense"
+         input_arg { name: "sparse_indices" type_attr: "Tindices" }
+         input_arg { name: "output_shape" type_attr: "Tindices" }
+         input_arg { name: "sparse_values" type_attr: "T" }
+         input_arg { name: "default_value" type_attr: "T" }
+         output_arg { name: "dense" type_attr: "T" }
+         attr {
+           name: "validate_indices"
+           type: "bool"
+           default_value { b: true }
+         }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "Tindices"
+           type: "type"
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "Split"
@@ -3354,6 +3780,17 @@ constexpr const char* kOpDefs[] = {
          })pb",
     R"pb(name: "TensorArrayCloseV3"
          input_arg { name: "handle" type: DT_RESOURCE })pb",
+    R"pb(name: "TensorArrayConcatV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "value" type_attr: "dtype" }
+         output_arg { name: "lengths" type: DT_INT64 }
+         attr { name: "dtype" type: "type" }
+         attr {
+           name: "element_shape_except0"
+           type: "shape"
+           default_value { shape { unknown_rank: true } }
+         })pb",
     R"pb(name: "TensorArrayGatherV3"
          input_arg { name: "handle" type: DT_RESOURCE }
          input_arg { name: "indices" type: DT_INT32 }
@@ -3382,6 +3819,13 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "handle" type: DT_RESOURCE }
          input_arg { name: "flow_in" type: DT_FLOAT }
          output_arg { name: "size" type: DT_INT32 })pb",
+    R"pb(name: "TensorArraySplitV3"
+         input_arg { name: "handle" type: DT_RESOURCE }
+         input_arg { name: "value" type_attr: "T" }
+         input_arg { name: "lengths" type: DT_INT64 }
+         input_arg { name: "flow_in" type: DT_FLOAT }
+         output_arg { name: "flow_out" type: DT_FLOAT }
+         attr { name: "T" type: "type" })pb",
     R"pb(name: "TensorArrayV3"
          input_arg { name: "size" type: DT_INT32 }
          output_arg { name: "handle" type: DT_RESOURCE }
@@ -3685,6 +4129,29 @@ constexpr const char* kOpDefs[] = {
              list { type: [ DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE ] }
            }
          })pb",
+    R"pb(name: "Unique"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "idx" type_attr: "out_idx" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_idx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UniqueWithCounts"
+         input_arg { name: "x" type_attr: "T" }
+         output_arg { name: "y" type_attr: "T" }
+         output_arg { name: "idx" type_attr: "out_idx" }
+         output_arg { name: "count" type_attr: "out_idx" }
+         attr { name: "T" type: "type" }
+         attr {
+           name: "out_idx"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
     R"pb(name: "Unpack"
          input_arg { name: "value" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" number_attr: "num" }
@@ -3694,6 +4161,172 @@ constexpr const char* kOpDefs[] = {
            name: "axis"
            type: "int"
            default_value { i: 0 }
+         })pb",
+    R"pb(name: "UnsortedSegmentMax"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentMin"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_INT64,
+                 DT_BFLOAT16,
+                 DT_UINT16,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentProd"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
+         })pb",
+    R"pb(name: "UnsortedSegmentSum"
+         input_arg { name: "data" type_attr: "T" }
+         input_arg { name: "segment_ids" type_attr: "Tindices" }
+         input_arg { name: "num_segments" type_attr: "Tnumsegments" }
+         output_arg { name: "output" type_attr: "T" }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT,
+                 DT_DOUBLE,
+                 DT_INT32,
+                 DT_UINT8,
+                 DT_INT16,
+                 DT_INT8,
+                 DT_COMPLEX64,
+                 DT_INT64,
+                 DT_QINT8,
+                 DT_QUINT8,
+                 DT_QINT32,
+                 DT_BFLOAT16,
+                 DT_QINT16,
+                 DT_QUINT16,
+                 DT_UINT16,
+                 DT_COMPLEX128,
+                 DT_HALF,
+                 DT_UINT32,
+                 DT_UINT64
+               ]
+             }
+           }
+         }
+         attr {
+           name: "Tindices"
+           type: "type"
+           allowed_values { list { type: [ DT_INT16, DT_INT32, DT_INT64 ] } }
+         }
+         attr {
+           name: "Tnumsegments"
+           type: "type"
+           default_value { type: DT_INT32 }
+           allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
     R"pb(name: "VarHandleOp"
          output_arg { name: "resource" type: DT_RESOURCE }

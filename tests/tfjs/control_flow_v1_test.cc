@@ -1,10 +1,11 @@
 // TF1 control flow against TensorFlow.js: whole graphs in the structure TF 1.x's tf.cond,
 // tf.while_loop and tf.map_fn write (Switch/Merge, Enter/Exit/NextIteration/LoopCond,
-// TensorArrayV3 and its ops) run by TF.js's graph executor and by savedserve's runtime
-// (LoadedModel, control-flow executor), outputs compared exactly. These ops only make sense
-// inside such graphs, so the per-op suite lists them as compared here. TF.js takes Const
-// values only from a weights manifest, so every constant is a fed Placeholder, reaching
-// branches through Switches and loops through constant Enters (as external tensors do).
+// TensorArrayV3 and its ops, Split and Concat among them) run by TF.js's graph executor and
+// by savedserve's runtime (LoadedModel, control-flow executor), outputs compared exactly.
+// These ops only make sense inside such graphs, so the per-op suite lists them as compared
+// here. TF.js takes Const values only from a weights manifest, so every constant is a fed
+// Placeholder, reaching branches through Switches and loops through constant Enters (as
+// external tensors do).
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "kernels/kernel_testing.h"
@@ -101,6 +102,25 @@ std::string MapFnGraph() {
                   " attr { key: 'element_shape' value { shape { dim { size: 2 } } } }");
 }
 
+// ta = TensorArray(n); ta.split(value, lengths); y = ta.concat()  (TF1's TensorArray
+// split/concat, as tf.TensorArray.split and .concat write them). TF.js needs the element
+// shape: value's, with the first dimension unknown.
+std::string SplitConcatGraph(const std::vector<int64_t>& value_shape) {
+  std::string dims = " dim { size: -1 }";
+  for (size_t d = 1; d < value_shape.size(); ++d) {
+    absl::StrAppend(&dims, " dim { size: ", value_shape[d], " }");
+  }
+  return Placeholder("value", "DT_FLOAT") + Placeholder("lengths", "DT_INT64") +
+         Placeholder("n", "DT_INT32") +
+         Node("ta", "TensorArrayV3", {"n"},
+              TypeAttr("dtype", "DT_FLOAT") + " attr { key: 'element_shape' value { shape {" +
+                  dims + " } } }") +
+         Node("ta/split", "TensorArraySplitV3", {"ta", "value", "lengths", "ta:1"},
+              T("DT_FLOAT")) +
+         Node("ta/concat", "TensorArrayConcatV3", {"ta", "ta/split"},
+              TypeAttr("dtype", "DT_FLOAT"));
+}
+
 std::vector<GraphCase> Cases() {
   std::vector<GraphCase> cases;
   const Tensor x = RandomTensor(tensorflow::DT_FLOAT, TensorShape{4}, 1);
@@ -126,6 +146,18 @@ std::vector<GraphCase> Cases() {
                       {"zero", I(0)},
                       {"one", I(1)}},
                      {"map/gather:0", "map/size:0"}});
+  }
+  // Concat's lengths output is int64, which TF.js returns as int32: the values are compared.
+  const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> splits = {
+      {{6, 3}, {1, 3, 2}}, {{4}, {4, 0}}, {{5, 2, 2}, {0, 2, 0, 3}}};
+  for (const auto& [shape, lengths] : splits) {
+    const auto n = static_cast<int32_t>(lengths.size());
+    cases.push_back({absl::StrCat("split/concat ", TensorShape(shape).DebugString(), " in ", n),
+                     SplitConcatGraph(shape),
+                     {{"value", RandomTensor(tensorflow::DT_FLOAT, TensorShape(shape), 10 + n)},
+                      {"lengths", Tensor::FromVector<int64_t>(lengths, TensorShape{n})},
+                      {"n", I(n)}},
+                     {"ta/concat:0"}});
   }
   return cases;
 }

@@ -147,7 +147,8 @@ std::map<std::string, std::string> UncomparedOps() {
   // tfjs_control_flow_test (control_flow_v1_test.cc) compares such graphs.
   for (const char* op : {"Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond",
                          "TensorArrayV3", "TensorArrayWriteV3", "TensorArrayReadV3",
-                         "TensorArrayGatherV3", "TensorArrayScatterV3", "TensorArraySizeV3"}) {
+                         "TensorArrayGatherV3", "TensorArrayScatterV3", "TensorArraySizeV3",
+                         "TensorArraySplitV3", "TensorArrayConcatV3"}) {
     ops[op] = "TF1 control flow: compared in whole graphs by tfjs_control_flow_test";
   }
   ops["TensorArrayCloseV3"] = "no output";

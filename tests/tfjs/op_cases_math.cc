@@ -1,4 +1,5 @@
-// Elementwise, reduction, scan, softmax and cast cases of the per-op differential suite.
+// Elementwise, reduction, scan, softmax, cast, sparse segment, Unique and SparseTensor cases
+// of the per-op differential suite.
 #include <limits>
 
 #include "tests/tfjs/op_cases.h"
@@ -424,6 +425,132 @@ void AddSoftmaxAndCast(std::vector<OpCase>* cases) {
                        .In(Rand({3, 4}, seed++)));
 }
 
+// Sparse segment reductions (embedding_lookup_sparse) and Unique, over gaps (segments no
+// id names, zero in both), repeated and unused rows, rank 1 to 3 data and int32 data.
+// TF.js has no UnsortedSegment*, Segment* or SqrtN op in its graph executor.
+void AddSegmentAndUnique(std::vector<OpCase>* cases) {
+  uint32_t seed = 900;
+  struct Sparse {
+    const char* label;
+    Shape data;
+    std::vector<int32_t> indices, ids;
+  };
+  const Sparse sparse[] = {
+      {"[5,3] gap at 2", {5, 3}, {0, 2, 4, 1}, {0, 0, 1, 3}},
+      {"[5,3] one segment", {5, 3}, {0, 2, 4, 1, 3}, {0, 0, 0, 0, 0}},
+      {"[6] repeats", {6}, {5, 0, 0, 5}, {0, 0, 2, 2}},
+      {"[4,2,3] rank 3", {4, 2, 3}, {3, 3, 0, 1, 2}, {0, 1, 1, 1, 4}},
+      {"[7,16] leading gap", {7, 16}, {6, 5, 4, 3, 2, 1, 0}, {1, 1, 2, 3, 3, 3, 5}},
+  };
+  for (const char* op : {"SparseSegmentSum", "SparseSegmentMean"}) {
+    for (const Sparse& c : sparse) {
+      cases->push_back(Case(op, c.label)
+                           .T()
+                           .In(Rand(c.data, seed++, -10, 10))
+                           .In(Ints(c.indices, {static_cast<int64_t>(c.indices.size())}))
+                           .In(Ints(c.ids, {static_cast<int64_t>(c.ids.size())}))
+                           .Tolerance(1e-5));
+    }
+  }
+  cases->push_back(Case("SparseSegmentSum", "int32 [4,2]")
+                       .T(tensorflow::DT_INT32)
+                       .In(RandInts({4, 2}, seed++, -100, 100))
+                       .In(Ints({3, 3, 0}, {3}))
+                       .In(Ints({0, 1, 1}, {3})));
+
+  cases->push_back(Case("Unique", "int32 [40] of 0..6")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(RandInts({40}, seed++, 0, 6))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "float repeats and signed zero")
+                       .T()
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Floats({2.5f, -1, 2.5f, 0, -0.0f, 7, -1, 1e-3f, 7}))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "all distinct")
+                       .T()
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Rand({17}, seed++))
+                       .Outputs(2));
+  cases->push_back(Case("Unique", "one element")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("out_idx", tensorflow::DT_INT32)
+                       .In(Ints({5}, {1}))
+                       .Outputs(2));
+}
+
+Tensor Int64s(std::vector<int64_t> values, Shape shape) {
+  return Tensor::FromVector<int64_t>(values, TensorShape(std::move(shape)));
+}
+
+// SparseTensor plumbing of feature columns: SparseToDense, SparseReshape and
+// SparseFillEmptyRows over sorted and unsorted entries, empty inputs and ranks 1 to 3.
+void AddSparseTensor(std::vector<OpCase>* cases) {
+  uint32_t seed = 950;
+  cases->push_back(Case("SparseToDense", "[3,2] indices into [3,3]")
+                       .T()
+                       .Attr("Tindices", tensorflow::DT_INT32)
+                       .In(Ints({0, 1, 1, 2, 2, 0}, {3, 2}))
+                       .In(Ints({3, 3}, {2}))
+                       .In(Rand({3}, seed++))
+                       .In(Float(0.5f)));
+  cases->push_back(Case("SparseToDense", "vector indices, scalar value")
+                       .T()
+                       .Attr("Tindices", tensorflow::DT_INT32)
+                       .In(Ints({1, 4, 6}, {3}))
+                       .In(Ints({8}, {1}))
+                       .In(Float(2))
+                       .In(Float(-1)));
+  cases->push_back(Case("SparseToDense", "rank 3 int32")
+                       .T(tensorflow::DT_INT32)
+                       .Attr("Tindices", tensorflow::DT_INT32)
+                       .In(Ints({0, 0, 1, 1, 1, 0}, {2, 3}))
+                       .In(Ints({2, 2, 2}, {3}))
+                       .In(Ints({7, -3}, {2}))
+                       .In(Int(4)));
+
+  // tf.sparse.reshape's documented example, then rank changes both ways.
+  cases->push_back(Case("SparseReshape", "[2,3,6] -> [9,-1]")
+                       .In(Int64s({0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 2, 3}, {5, 3}))
+                       .In(Int64s({2, 3, 6}, {3}))
+                       .In(Int64s({9, -1}, {2}))
+                       .Outputs(2));
+  cases->push_back(Case("SparseReshape", "[4,6] -> [2,-1,3]")
+                       .In(Int64s({0, 5, 1, 1, 3, 0, 3, 5}, {4, 2}))
+                       .In(Int64s({4, 6}, {2}))
+                       .In(Int64s({2, -1, 3}, {3}))
+                       .Outputs(2));
+  cases->push_back(Case("SparseReshape", "[12] -> [3,4]")
+                       .In(Int64s({11, 0, 5}, {3, 1}))
+                       .In(Int64s({12}, {1}))
+                       .In(Int64s({3, 4}, {2}))
+                       .Outputs(2));
+
+  // SparseFillEmptyRows' documented example; rows out of order; no entries at all.
+  cases->push_back(Case("SparseFillEmptyRows", "doc example")
+                       .T()
+                       .In(Int64s({0, 0, 1, 0, 1, 3, 1, 4, 3, 2, 3, 3}, {6, 2}))
+                       .In(Rand({6}, seed++))
+                       .In(Int64s({5, 6}, {2}))
+                       .In(Float(-1))
+                       .Outputs(4));
+  cases->push_back(Case("SparseFillEmptyRows", "rows out of order, int32")
+                       .T(tensorflow::DT_INT32)
+                       .In(Int64s({4, 1, 0, 0, 4, 0, 2, 2, 0, 1}, {5, 2}))
+                       .In(Ints({1, 2, 3, 4, 5}, {5}))
+                       .In(Int64s({6, 3}, {2}))
+                       .In(Int(9))
+                       .Outputs(4));
+  cases->push_back(Case("SparseFillEmptyRows", "rank 3, one entry")
+                       .T()
+                       .In(Int64s({1, 2, 3}, {1, 3}))
+                       .In(Rand({1}, seed++))
+                       .In(Int64s({3, 4, 5}, {3}))
+                       .In(Float(0))
+                       .Outputs(4));
+}
+
 }  // namespace
 
 std::vector<OpCase> ElementwiseCases() {
@@ -434,6 +561,8 @@ std::vector<OpCase> ElementwiseCases() {
   AddArgAndScan(&cases);
   AddClipAndAddN(&cases);
   AddSoftmaxAndCast(&cases);
+  AddSegmentAndUnique(&cases);
+  AddSparseTensor(&cases);
   return cases;
 }
 

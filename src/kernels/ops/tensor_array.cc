@@ -1,4 +1,5 @@
-// TensorArrayV3 and the ops on it (Write, Read, Gather, Scatter, Size, Close): what
+// TensorArrayV3 and the ops on it (Write, Read, Gather, Scatter, Concat, Split, Size,
+// Close): what
 // tf.TensorArray writes in TF1 graphs, and with it tf.map_fn (Scatter the elements, Read
 // one per iteration, Write the results, Gather them back). TensorArrayV3 creates the array
 // each time it runs; its DT_RESOURCE handle carries it (a TensorBuffer holding the array), so
@@ -7,7 +8,9 @@
 // Semantics and messages follow TF's tensor_array.h: writes at most once per index, reads
 // clear the element when clear_after_read, an unwritten element reads as zeros only when the
 // element shape is fully known, indices are checked against the size unless dynamic_size.
-// Elements are kept sparsely, so a huge declared size costs nothing until written.
+// Elements are kept sparsely, so a huge declared size costs nothing until written (or until
+// Concat, which reads every index below the size, as TF does).
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
@@ -54,6 +57,7 @@ class TensorArray {
 
   const std::string& name() const { return name_; }
   DataType dtype() const { return options_.dtype; }
+  bool dynamic_size() const { return options_.dynamic_size; }
 
   absl::Status Write(int64_t index, const Tensor& value) {
     absl::MutexLock lock(&mu_);
@@ -389,6 +393,148 @@ class TensorArrayScatterKernel : public OpKernel {
   }
 };
 
+// Concatenates every element along its first dimension; also outputs each one's length.
+class TensorArrayConcatKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
+    auto k = std::unique_ptr<TensorArrayConcatKernel>(new TensorArrayConcatKernel);
+    ASSIGN_OR_RETURN(k->dtype_, c.GetAttr<DataType>("dtype"));
+    ASSIGN_OR_RETURN(k->element_shape_except0_, c.GetAttrOr<PartialShape>(
+                                                    "element_shape_except0",
+                                                    PartialShape::UnknownRank()));
+    if (!IsCopyableType(k->dtype_)) return c.Error("unsupported dtype");
+    return std::unique_ptr<OpKernel>(std::move(k));
+  }
+
+  absl::Status Compute(KernelContext& ctx) const override {
+    ASSIGN_OR_RETURN(TensorArray * array, ArrayInput(ctx));
+    RETURN_IF_ERROR(CheckDtype(ctx, *array, dtype_, "requested"));
+    ASSIGN_OR_RETURN(int64_t size, array->Size());
+    if (size == 0) {
+      if (!element_shape_except0_.IsFullyDefined()) {
+        return absl::UnimplementedError(absl::StrCat(
+            ctx.node().op(), " '", ctx.node().name(),
+            "': TensorArray has size zero, but element_shape_except0 ",
+            element_shape_except0_.DebugString(),
+            " is not fully defined. Currently only static shapes are supported when "
+            "concatenating zero-size TensorArrays."));
+      }
+      std::vector<int64_t> dims = {0};
+      dims.insert(dims.end(), element_shape_except0_.dims().begin(),
+                  element_shape_except0_.dims().end());
+      ASSIGN_OR_RETURN(TensorShape shape, MakeShape(ctx, dims));
+      RETURN_IF_ERROR(AllocateOutput(ctx, 0, dtype_, std::move(shape)).status());
+      return AllocateOutput(ctx, 1, tensorflow::DT_INT64, TensorShape({0})).status();
+    }
+    std::vector<Tensor> values;
+    int64_t rows = 0;
+    for (int64_t i = 0; i < size; ++i) {
+      ASSIGN_OR_RETURN(Tensor value, array->Read(i));
+      const TensorShape& shape = value.shape();
+      if (shape.rank() == 0) {
+        return ctx.Error(absl::StrCat("Concat saw a scalar shape at index ", i,
+                                      " but requires at least vectors."));
+      }
+      if (i > 0 && !SameExceptFirst(shape, values[0].shape())) {
+        return ctx.Error(absl::StrCat(
+            "TensorArray has inconsistent shapes.  Index 0 has (excepting dimension 0) shape: ",
+            ExceptFirst(values[0].shape()).DebugString(), " but index ", i,
+            " has (excepting dimension 0) shape: ", ExceptFirst(shape).DebugString()));
+      }
+      rows += shape.dim(0);  // each is an allocated tensor's dimension: no overflow
+      values.push_back(std::move(value));
+    }
+    std::vector<int64_t> dims = values[0].shape().dims();
+    dims[0] = rows;
+    ASSIGN_OR_RETURN(TensorShape shape, MakeShape(ctx, dims));
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, dtype_, std::move(shape), true));
+    ASSIGN_OR_RETURN(Tensor * lengths,
+                     AllocateOutput(ctx, 1, tensorflow::DT_INT64, TensorShape({size}), true));
+    int64_t at = 0;
+    for (size_t i = 0; i < values.size(); ++i) {
+      lengths->data<int64_t>()[i] = values[i].shape().dim(0);
+      CopyElements(values[i], 0, *out, at, values[i].num_elements());
+      at += values[i].num_elements();
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  static TensorShape ExceptFirst(const TensorShape& shape) {
+    return TensorShape(std::vector<int64_t>(shape.dims().begin() + 1, shape.dims().end()));
+  }
+  static bool SameExceptFirst(const TensorShape& a, const TensorShape& b) {
+    return a.rank() == b.rank() && std::equal(a.dims().begin() + 1, a.dims().end(),
+                                              b.dims().begin() + 1);
+  }
+
+  DataType dtype_ = tensorflow::DT_INVALID;
+  PartialShape element_shape_except0_;
+};
+
+// Writes consecutive pieces of `value` along its first dimension, of the given lengths, to
+// indices 0, 1, ...
+class TensorArraySplitKernel : public OpKernel {
+ public:
+  static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
+    return std::unique_ptr<OpKernel>(new TensorArraySplitKernel);
+  }
+
+  absl::Status Compute(KernelContext& ctx) const override {
+    ASSIGN_OR_RETURN(TensorArray * array, ArrayInput(ctx));
+    ASSIGN_OR_RETURN(Tensor value, ctx.input(1));
+    ASSIGN_OR_RETURN(Tensor lengths_tensor, ctx.input(2));
+    RETURN_IF_ERROR(CheckDtype(ctx, *array, value.dtype(), "is trying to write"));
+    if (!IsCopyableType(value.dtype())) return UnsupportedType(ctx, value.dtype());
+    if (value.shape().rank() < 1) {
+      return ctx.Error(absl::StrCat("Expected value to be at least a vector, but received shape: ",
+                                    value.shape().DebugString()));
+    }
+    if (lengths_tensor.shape().rank() != 1 || lengths_tensor.dtype() != tensorflow::DT_INT64) {
+      return ctx.Error(absl::StrCat("Expected lengths to be an int64 vector, but received ",
+                                    DataTypeName(lengths_tensor.dtype()), " ",
+                                    lengths_tensor.shape().DebugString()));
+    }
+    const auto lengths = lengths_tensor.flat<int64_t>();
+    const int64_t rows = value.shape().dim(0);
+    int64_t total = 0;
+    for (size_t i = 0; i < lengths.size(); ++i) {
+      if (lengths[i] < 0 || lengths[i] > rows - total) {
+        return ctx.Error(absl::StrCat("lengths[", i, "] = ", lengths[i],
+                                      " is negative or runs past value's first dimension ",
+                                      rows));
+      }
+      total += lengths[i];
+    }
+    if (total != rows) {
+      return ctx.Error(absl::StrCat(
+          "Expected sum of lengths to be equal to values.shape[0], but sum of lengths is ", total,
+          " and value's shape is: ", value.shape().DebugString()));
+    }
+    ASSIGN_OR_RETURN(int64_t size, array->Size());
+    const int64_t count = static_cast<int64_t>(lengths.size());
+    if (!array->dynamic_size() && size != count) {
+      return ctx.Error(absl::StrCat("TensorArray's size is not equal to the size of lengths (",
+                                    size, " vs. ", count,
+                                    "), and the TensorArray is not marked as dynamically "
+                                    "resizeable"));
+    }
+    const int64_t row = DimProduct(value.shape(), 1, value.shape().rank());
+    std::vector<int64_t> dims = value.shape().dims();
+    int64_t start = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      dims[0] = lengths[i];
+      Tensor piece = Tensor::ForOverwrite(value.dtype(), TensorShape(dims));
+      CopyElements(value, start * row, piece, 0, lengths[i] * row);
+      RETURN_IF_ERROR(array->Write(i, piece));
+      start += lengths[i];
+    }
+    ASSIGN_OR_RETURN(Tensor flow, ctx.input(3));
+    ctx.set_output(0, std::move(flow));
+    return absl::OkStatus();
+  }
+};
+
 class TensorArraySizeKernel : public OpKernel {
  public:
   static absl::StatusOr<std::unique_ptr<OpKernel>> Create(const KernelConstruction& c) {
@@ -421,6 +567,8 @@ SS_REGISTER_KERNEL("TensorArrayWriteV3", kReference, CreateKernel<TensorArrayWri
 SS_REGISTER_KERNEL("TensorArrayReadV3", kReference, CreateKernel<TensorArrayReadKernel>);
 SS_REGISTER_KERNEL("TensorArrayGatherV3", kReference, CreateKernel<TensorArrayGatherKernel>);
 SS_REGISTER_KERNEL("TensorArrayScatterV3", kReference, CreateKernel<TensorArrayScatterKernel>);
+SS_REGISTER_KERNEL("TensorArrayConcatV3", kReference, CreateKernel<TensorArrayConcatKernel>);
+SS_REGISTER_KERNEL("TensorArraySplitV3", kReference, CreateKernel<TensorArraySplitKernel>);
 SS_REGISTER_KERNEL("TensorArraySizeV3", kReference, CreateKernel<TensorArraySizeKernel>);
 SS_REGISTER_KERNEL("TensorArrayCloseV3", kReference, CreateKernel<TensorArrayCloseKernel>);
 

@@ -180,5 +180,72 @@ TEST(TensorArray, OtherTensorsAreNotHandlesAndSizesAreNotNegative) {
   ExpectError(r.RunValues({V(Tensor::Scalar<int32_t>(-1))}).status(), "Size should be >= 0.");
 }
 
+absl::Status Split(const Value& ta, const Tensor& value, std::vector<int64_t> lengths) {
+  OpRunner r("TensorArraySplitV3", "split");
+  r.Attr("T", value.dtype());
+  const Tensor l =
+      Tensor::FromVector<int64_t>(lengths, TensorShape{static_cast<int64_t>(lengths.size())});
+  return r.RunValues({ta, V(value), V(l), V(kFlow)}).status();
+}
+
+// Concat's (value, lengths).
+absl::StatusOr<std::vector<Value>> Concat(
+    const Value& ta, const PartialShape& except0 = PartialShape::UnknownRank()) {
+  OpRunner r("TensorArrayConcatV3", "concat");
+  r.Attr("dtype", DT_FLOAT).NumOutputs(2);
+  except0.ToProto((*r.node().mutable_attr())["element_shape_except0"].mutable_shape());
+  return r.RunValues({ta, V(kFlow)});
+}
+
+TEST(TensorArray, SplitThenConcatRoundTrips) {
+  // tf.TensorArray.split(value, lengths=[2, 0, 3]) then .concat(): the same rows back.
+  Value ta = NewArray(3, [](OpRunner& r) { r.Attr("clear_after_read", false); });
+  const Tensor value = Floats({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, TensorShape{5, 2});
+  ASSERT_TRUE(Split(ta, value, {2, 0, 3}).ok());
+  auto empty = Read(ta, 1);
+  ASSERT_TRUE(empty.ok()) << empty.status();
+  EXPECT_EQ(empty->shape(), TensorShape({0, 2}));
+  auto last = Read(ta, 2);
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_TRUE(last->Identical(Floats({5, 6, 7, 8, 9, 10}, TensorShape{3, 2})));
+  auto out = Concat(ta);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_TRUE((*out)[0].tensor.Identical(value));
+  EXPECT_TRUE((*out)[1].tensor.Identical(
+      Tensor::FromVector<int64_t>(std::vector<int64_t>{2, 0, 3}, TensorShape{3})));
+}
+
+TEST(TensorArray, ConcatNeedsVectorsOfOneShapeExceptTheFirstDimension) {
+  Value ta = NewArray(2);
+  ASSERT_TRUE(Write(ta, 0, Floats({1, 2}, TensorShape{1, 2})).ok());
+  ASSERT_TRUE(Write(ta, 1, Floats({1, 2, 3}, TensorShape{1, 3})).ok());
+  ExpectError(Concat(ta).status(), "TensorArray has inconsistent shapes.  Index 0 has (excepting "
+                                   "dimension 0) shape: [2] but index 1 has (excepting dimension "
+                                   "0) shape: [3]");
+  Value scalars = NewArray(1);
+  ASSERT_TRUE(Write(scalars, 0, Tensor::Scalar<float>(1)).ok());
+  ExpectError(Concat(scalars).status(), "Concat saw a scalar shape at index 0");
+  // Concatenating nothing needs the element shape.
+  ExpectError(Concat(NewArray(0)).status(), "TensorArray has size zero");
+  auto none = Concat(NewArray(0), PartialShape(std::vector<int64_t>{3}));
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ((*none)[0].tensor.shape(), TensorShape({0, 3}));
+  EXPECT_EQ((*none)[1].tensor.shape(), TensorShape({0}));
+}
+
+TEST(TensorArray, SplitChecksItsLengths) {
+  const Tensor value = Floats({1, 2, 3, 4}, TensorShape{4});
+  ExpectError(Split(NewArray(2), value, {1, 2}),
+              "Expected sum of lengths to be equal to values.shape[0], but sum of lengths is 3");
+  ExpectError(Split(NewArray(2), value, {5, -1}), "lengths[0] = 5 is negative or runs past");
+  ExpectError(Split(NewArray(2), value, {-1, 5}), "lengths[0] = -1 is negative");
+  ExpectError(Split(NewArray(3), value, {1, 3}),
+              "TensorArray's size is not equal to the size of lengths (3 vs. 2)");
+  ExpectError(Split(NewArray(2), Tensor::Scalar<float>(1), {1, 0}), "at least a vector");
+  Value dynamic = NewArray(1, [](OpRunner& r) { r.Attr("dynamic_size", true); });
+  ASSERT_TRUE(Split(dynamic, value, {1, 1, 2}).ok());
+  EXPECT_EQ(*Size(dynamic), 3);
+}
+
 }  // namespace
 }  // namespace savedserve
