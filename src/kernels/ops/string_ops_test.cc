@@ -219,5 +219,46 @@ TEST(RegexReplace, Re2Semantics) {
   }
 }
 
+
+struct Split {
+  std::vector<int64_t> indices;
+  Strings values;
+  std::vector<int64_t> shape;
+};
+
+absl::StatusOr<Split> SplitV2(const Tensor& x, const std::string& sep, int maxsplit = -1) {
+  OpRunner r("StringSplitV2");
+  r.Attr("maxsplit", maxsplit).NumOutputs(3);
+  auto out = r.Run({x, Tensor::Scalar<std::string>(sep)}, KernelVariant::kReference);
+  if (!out.ok()) return out.status();
+  return Split{Values<int64_t>((*out)[0]), Values<std::string>((*out)[1]),
+               Values<int64_t>((*out)[2])};
+}
+
+TEST(StringSplitV2, AsPythonStrSplit) {
+  // tf.strings.split's documented examples: whitespace runs, and a separator with empties.
+  auto s = SplitV2(S({"hello world", "a b c"}), "");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->values, (Strings{"hello", "world", "a", "b", "c"}));
+  EXPECT_EQ(s->indices, (std::vector<int64_t>{0, 0, 0, 1, 1, 0, 1, 1, 1, 2}));
+  EXPECT_EQ(s->shape, (std::vector<int64_t>{2, 3}));
+  s = SplitV2(S({"1<>2<><>3"}), "<>");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->values, (Strings{"1", "2", "", "3"}));
+  EXPECT_EQ(s->shape, (std::vector<int64_t>{1, 4}));
+  // Python: "  a  b c ".split(None, 1) == ["a", "b c "]; "1,2,3".split(",", 1) == ["1", "2,3"];
+  // "".split(",") == [""]; "  ".split() == [].
+  s = SplitV2(S({"  a  b c ", "  "}), "", 1);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->values, (Strings{"a", "b c "}));
+  EXPECT_EQ(s->shape, (std::vector<int64_t>{2, 2}));
+  s = SplitV2(S({"1,2,3", ""}), ",", 1);
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->values, (Strings{"1", "2,3", ""}));
+  EXPECT_EQ(s->indices, (std::vector<int64_t>{0, 0, 0, 1, 1, 0}));
+  SS_EXPECT_ERROR_CONTAINS(SplitV2(Make<std::string>({1, 1}, {"a"}), ","),
+                           "input must be a vector");
+}
+
 }  // namespace
 }  // namespace savedserve
