@@ -9,6 +9,7 @@ PACKAGES=(
   protobuf-compiler libprotobuf-dev
   libgrpc++-dev protobuf-compiler-grpc
   libabsl-dev
+  libre2-dev
   libleveldb-dev libsnappy-dev
   libdnnl-dev
   libboost-dev

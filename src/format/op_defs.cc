@@ -262,6 +262,27 @@ constexpr const char* kOpDefs[] = {
            default_value { type: DT_INT64 }
            allowed_values { list { type: [ DT_INT32, DT_INT64 ] } }
          })pb",
+    R"pb(name: "AsString"
+         input_arg { name: "input" type_attr: "T" }
+         output_arg { name: "output" type: DT_STRING }
+         attr {
+           name: "T"
+           type: "type"
+           allowed_values {
+             list {
+               type: [
+                 DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16,
+                 DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128, DT_BOOL,
+                 DT_VARIANT, DT_STRING
+               ]
+             }
+           }
+         }
+         attr { name: "precision" type: "int" default_value { i: -1 } }
+         attr { name: "scientific" type: "bool" default_value { b: false } }
+         attr { name: "shortest" type: "bool" default_value { b: false } }
+         attr { name: "width" type: "int" default_value { i: -1 } }
+         attr { name: "fill" type: "string" default_value { s: "" } })pb",
     R"pb(name: "Asin"
          input_arg { name: "x" type_attr: "T" }
          output_arg { name: "y" type_attr: "T" }
@@ -1569,6 +1590,22 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "HashTable"
+         output_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         attr { name: "container" type: "string" default_value { s: "" } }
+         attr { name: "shared_name" type: "string" default_value { s: "" } }
+         attr { name: "use_node_name_sharing" type: "bool" default_value { b: false } }
+         attr { name: "key_dtype" type: "type" }
+         attr { name: "value_dtype" type: "type" }
+         is_stateful: true)pb",
+    R"pb(name: "HashTableV2"
+         output_arg { name: "table_handle" type: DT_RESOURCE }
+         attr { name: "container" type: "string" default_value { s: "" } }
+         attr { name: "shared_name" type: "string" default_value { s: "" } }
+         attr { name: "use_node_name_sharing" type: "bool" default_value { b: false } }
+         attr { name: "key_dtype" type: "type" }
+         attr { name: "value_dtype" type: "type" }
+         is_stateful: true)pb",
     R"pb(name: "Identity"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -1591,6 +1628,48 @@ constexpr const char* kOpDefs[] = {
            type: "list(shape)"
            default_value { list {} }
          }
+         is_stateful: true)pb",
+    R"pb(name: "InitializeTable"
+         input_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         input_arg { name: "keys" type_attr: "Tkey" }
+         input_arg { name: "values" type_attr: "Tval" }
+         attr { name: "Tkey" type: "type" }
+         attr { name: "Tval" type: "type" })pb",
+    R"pb(name: "InitializeTableFromTextFile"
+         input_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         input_arg { name: "filename" type: DT_STRING }
+         attr { name: "key_index" type: "int" has_minimum: true minimum: -2 }
+         attr { name: "value_index" type: "int" has_minimum: true minimum: -2 }
+         attr {
+           name: "vocab_size"
+           type: "int"
+           default_value { i: -1 }
+           has_minimum: true
+           minimum: -1
+         }
+         attr { name: "delimiter" type: "string" default_value { s: "\t" } }
+         attr { name: "offset" type: "int" default_value { i: 0 } })pb",
+    R"pb(name: "InitializeTableFromTextFileV2"
+         input_arg { name: "table_handle" type: DT_RESOURCE }
+         input_arg { name: "filename" type: DT_STRING }
+         attr { name: "key_index" type: "int" has_minimum: true minimum: -2 }
+         attr { name: "value_index" type: "int" has_minimum: true minimum: -2 }
+         attr {
+           name: "vocab_size"
+           type: "int"
+           default_value { i: -1 }
+           has_minimum: true
+           minimum: -1
+         }
+         attr { name: "delimiter" type: "string" default_value { s: "\t" } }
+         attr { name: "offset" type: "int" default_value { i: 0 } }
+         is_stateful: true)pb",
+    R"pb(name: "InitializeTableV2"
+         input_arg { name: "table_handle" type: DT_RESOURCE }
+         input_arg { name: "keys" type_attr: "Tkey" }
+         input_arg { name: "values" type_attr: "Tval" }
+         attr { name: "Tkey" type: "type" }
+         attr { name: "Tval" type: "type" }
          is_stateful: true)pb",
     R"pb(name: "Inv"
          input_arg { name: "x" type_attr: "T" }
@@ -1777,6 +1856,41 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "y" type: DT_BOOL }
          output_arg { name: "z" type: DT_BOOL }
          is_commutative: true)pb",
+    R"pb(name: "LookupTableFind"
+         input_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         input_arg { name: "keys" type_attr: "Tin" }
+         input_arg { name: "default_value" type_attr: "Tout" }
+         output_arg { name: "values" type_attr: "Tout" }
+         attr { name: "Tin" type: "type" }
+         attr { name: "Tout" type: "type" })pb",
+    R"pb(name: "LookupTableFindV2"
+         input_arg { name: "table_handle" type: DT_RESOURCE }
+         input_arg { name: "keys" type_attr: "Tin" }
+         input_arg { name: "default_value" type_attr: "Tout" }
+         output_arg { name: "values" type_attr: "Tout" }
+         attr { name: "Tin" type: "type" }
+         attr { name: "Tout" type: "type" }
+         is_stateful: true)pb",
+    R"pb(name: "LookupTableImport"
+         input_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         input_arg { name: "keys" type_attr: "Tin" }
+         input_arg { name: "values" type_attr: "Tout" }
+         attr { name: "Tin" type: "type" }
+         attr { name: "Tout" type: "type" })pb",
+    R"pb(name: "LookupTableImportV2"
+         input_arg { name: "table_handle" type: DT_RESOURCE }
+         input_arg { name: "keys" type_attr: "Tin" }
+         input_arg { name: "values" type_attr: "Tout" }
+         attr { name: "Tin" type: "type" }
+         attr { name: "Tout" type: "type" }
+         is_stateful: true)pb",
+    R"pb(name: "LookupTableSize"
+         input_arg { name: "table_handle" type: DT_STRING is_ref: true }
+         output_arg { name: "size" type: DT_INT64 })pb",
+    R"pb(name: "LookupTableSizeV2"
+         input_arg { name: "table_handle" type: DT_RESOURCE }
+         output_arg { name: "size" type: DT_INT64 }
+         is_stateful: true)pb",
     R"pb(name: "LoopCond"
          input_arg { name: "input" type: DT_BOOL }
          output_arg { name: "output" type: DT_BOOL })pb",
@@ -2580,6 +2694,12 @@ constexpr const char* kOpDefs[] = {
              }
            }
          })pb",
+    R"pb(name: "ReduceJoin"
+         input_arg { name: "inputs" type: DT_STRING }
+         input_arg { name: "reduction_indices" type: DT_INT32 }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "keep_dims" type: "bool" default_value { b: false } }
+         attr { name: "separator" type: "string" default_value { s: "" } })pb",
     R"pb(name: "RefEnter"
          input_arg { name: "data" type_attr: "T" is_ref: true }
          output_arg { name: "output" type_attr: "T" is_ref: true }
@@ -2616,6 +2736,12 @@ constexpr const char* kOpDefs[] = {
          output_arg { name: "output_true" type_attr: "T" is_ref: true }
          attr { name: "T" type: "type" }
          allows_uninitialized_input: true)pb",
+    R"pb(name: "RegexReplace"
+         input_arg { name: "input" type: DT_STRING }
+         input_arg { name: "pattern" type: DT_STRING }
+         input_arg { name: "rewrite" type: DT_STRING }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "replace_global" type: "bool" default_value { b: true } })pb",
     R"pb(name: "Relu"
          input_arg { name: "features" type_attr: "T" }
          output_arg { name: "activations" type_attr: "T" }
@@ -3621,6 +3747,12 @@ constexpr const char* kOpDefs[] = {
          input_arg { name: "input" type: DT_STRING }
          output_arg { name: "output" type: DT_BOOL }
          attr { name: "pattern" type: "string" })pb",
+    R"pb(name: "StaticRegexReplace"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "pattern" type: "string" }
+         attr { name: "rewrite" type: "string" }
+         attr { name: "replace_global" type: "bool" default_value { b: true } })pb",
     R"pb(name: "StopGradient"
          input_arg { name: "input" type_attr: "T" }
          output_arg { name: "output" type_attr: "T" }
@@ -3671,6 +3803,37 @@ constexpr const char* kOpDefs[] = {
            type: "string"
            default_value { s: "" }
          })pb",
+    R"pb(name: "StringLength"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_INT32 }
+         attr {
+           name: "unit"
+           type: "string"
+           default_value { s: "BYTE" }
+           allowed_values { list { s: [ "BYTE", "UTF8_CHAR" ] } }
+         })pb",
+    R"pb(name: "StringLower"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "encoding" type: "string" default_value { s: "" } })pb",
+    R"pb(name: "StringSplitV2"
+         input_arg { name: "input" type: DT_STRING }
+         input_arg { name: "sep" type: DT_STRING }
+         output_arg { name: "indices" type: DT_INT64 }
+         output_arg { name: "values" type: DT_STRING }
+         output_arg { name: "shape" type: DT_INT64 }
+         attr { name: "maxsplit" type: "int" default_value { i: -1 } })pb",
+    R"pb(name: "StringStrip"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_STRING })pb",
+    R"pb(name: "StringToHashBucketFast"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_INT64 }
+         attr { name: "num_buckets" type: "int" has_minimum: true minimum: 1 })pb",
+    R"pb(name: "StringUpper"
+         input_arg { name: "input" type: DT_STRING }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "encoding" type: "string" default_value { s: "" } })pb",
     R"pb(name: "Sub"
          input_arg { name: "x" type_attr: "T" }
          input_arg { name: "y" type_attr: "T" }
@@ -3696,6 +3859,18 @@ constexpr const char* kOpDefs[] = {
                ]
              }
            }
+         })pb",
+    R"pb(name: "Substr"
+         input_arg { name: "input" type: DT_STRING }
+         input_arg { name: "pos" type_attr: "T" }
+         input_arg { name: "len" type_attr: "T" }
+         output_arg { name: "output" type: DT_STRING }
+         attr { name: "T" type: "type" allowed_values { list { type: [ DT_INT32, DT_INT64 ] } } }
+         attr {
+           name: "unit"
+           type: "string"
+           default_value { s: "BYTE" }
+           allowed_values { list { s: [ "BYTE", "UTF8_CHAR" ] } }
          })pb",
     R"pb(name: "Sum"
          input_arg { name: "input" type_attr: "T" }

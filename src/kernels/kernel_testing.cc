@@ -117,7 +117,8 @@ absl::StatusOr<std::vector<Value>> OpRunner::RunValues(const std::vector<Value>&
   std::vector<const Value*> input_ptrs;
   for (const Value& v : inputs) input_ptrs.push_back(&v);
   std::vector<Value> outputs(num_outputs_);
-  KernelContext ctx(node_, input_ptrs, &outputs, pool_.get(), &resources_, functions_);
+  KernelContext ctx(node_, input_ptrs, &outputs, pool_.get(),
+                    shared_resources_ != nullptr ? shared_resources_ : &resources_, functions_);
   RETURN_IF_ERROR(kernel->Compute(ctx));
   return outputs;
 }

@@ -47,6 +47,13 @@ class OpRunner {
     return *this;
   }
 
+  // Runs with this ResourceManager (not owned) instead of the runner's own, so several
+  // runners share variables and tables.
+  OpRunner& Resources(ResourceManager* resources) {
+    shared_resources_ = resources;
+    return *this;
+  }
+
   tensorflow::NodeDef& node() { return node_; }
   // Creates the kernel (of `variant`) for these inputs and runs it once.
   absl::StatusOr<std::vector<Tensor>> Run(const std::vector<Tensor>& inputs,
@@ -65,6 +72,7 @@ class OpRunner {
   int num_outputs_ = 1;
   std::unique_ptr<ThreadPool> pool_;
   ResourceManager resources_;
+  ResourceManager* shared_resources_ = nullptr;
   FunctionRuntime* functions_ = nullptr;
 };
 

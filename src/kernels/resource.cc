@@ -53,4 +53,18 @@ std::shared_ptr<Variable> ResourceManager::Lookup(const std::string& container,
   return it == variables_.end() ? nullptr : it->second;
 }
 
+std::shared_ptr<LookupTable> ResourceManager::LookupOrCreateTable(
+    const std::string& key, const std::function<std::shared_ptr<LookupTable>()>& create) {
+  absl::MutexLock lock(&mu_);
+  auto& slot = tables_[key];
+  if (slot == nullptr) slot = create();
+  return slot;
+}
+
+std::shared_ptr<LookupTable> ResourceManager::FindTable(const std::string& key) const {
+  absl::MutexLock lock(&mu_);
+  auto it = tables_.find(key);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
 }  // namespace savedserve

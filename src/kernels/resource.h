@@ -1,9 +1,10 @@
 // Mutable state that outlives a request: variables (TF1 ref variables and TF2 resource
-// variables alike). One ResourceManager belongs to one loaded model; every session on that
-// model shares it, so state such as saved_model_counter's counter persists across calls.
-// Safe for concurrent use.
+// variables alike) and lookup tables (ops/lookup_table.h). One ResourceManager belongs to one
+// loaded model; every session on that model shares it, so state such as saved_model_counter's
+// counter persists across calls. Safe for concurrent use.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -36,6 +37,8 @@ class Variable {
   bool initialized_ ABSL_GUARDED_BY(mu_) = false;
 };
 
+class LookupTable;  // ops/lookup_table.h
+
 class ResourceManager {
  public:
   // The variable called `container/name`, created on first use.
@@ -43,9 +46,17 @@ class ResourceManager {
                                            DataType dtype);
   std::shared_ptr<Variable> Lookup(const std::string& container, const std::string& name) const;
 
+  // The table under `key` ("container/name"), made by `create` on first use (called under
+  // the manager's lock: it must not call back into the manager).
+  std::shared_ptr<LookupTable> LookupOrCreateTable(
+      const std::string& key, const std::function<std::shared_ptr<LookupTable>()>& create);
+  // nullptr when no table was created under `key`.
+  std::shared_ptr<LookupTable> FindTable(const std::string& key) const;
+
  private:
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Variable>> variables_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::shared_ptr<LookupTable>> tables_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace savedserve
