@@ -6,7 +6,8 @@
 // builds), so a kernel that tries to allocate gigabytes from a small input fails loudly.
 //
 // To reproduce a failure: SAVEDSERVE_FUZZ_VERBOSE=1 prints every case (op, variant, attrs,
-// input dtypes/shapes/values) before running it; SAVEDSERVE_FUZZ_OP=OneHot runs one op only.
+// input dtypes/shapes/values) before running it; SAVEDSERVE_FUZZ_OP=OneHot runs one op only;
+// SAVEDSERVE_FUZZ_ROUNDS=20 runs 20 times as many seeded cases.
 // A crash or hang also prints the case being run.
 #include <signal.h>
 #include <sys/resource.h>
@@ -143,7 +144,7 @@ class Fuzzer {
     std::vector<std::map<std::string, AttrValue>> attr_sets = AttrSets();
     int runs = 0;
     for (size_t a = 0; a < attr_sets.size(); ++a) {
-      for (int c = 0; c < kCasesPerAttrSet; ++c) {
+      for (int c = 0; c < kCasesPerAttrSet * Rounds(); ++c) {
         std::mt19937_64 rng(Fnv1a(absl::StrCat(op_, "/", a, "/", c)));
         std::vector<Tensor> inputs;
         if (!MakeInputs(attr_sets[a], c, rng, &inputs)) break;
@@ -159,6 +160,11 @@ class Fuzzer {
 
  private:
   static constexpr int kCasesPerAttrSet = 40;
+  // SAVEDSERVE_FUZZ_ROUNDS=n runs n times as many cases (for a longer hunt by hand).
+  static int Rounds() {
+    const char* rounds = std::getenv("SAVEDSERVE_FUZZ_ROUNDS");
+    return rounds != nullptr ? std::max(1, std::atoi(rounds)) : 1;
+  }
   static constexpr size_t kMaxTypeCombos = 12;
   static constexpr size_t kMaxAttrSets = 24;
 
