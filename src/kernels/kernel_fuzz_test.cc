@@ -292,7 +292,7 @@ class Fuzzer {
         for (int64_t i = 0; i < n; ++i) arg_types.push_back(t);
       }
       for (DataType t : arg_types) {
-        if (!IsFuzzType(t)) {
+        if (!IsFuzzType(t) && t != tensorflow::DT_VARIANT) {
           *why = absl::StrCat("input ", arg.name(), " is ", DataTypeName(t));
           return false;
         }
@@ -369,6 +369,10 @@ class Fuzzer {
           }
           break;
       }
+      if (t == tensorflow::DT_VARIANT) {
+        inputs->push_back(RandomList(attrs, hostile, rng));
+        continue;
+      }
       Tensor tensor = RandomValues(t, shape, hostile, rng);
       if (kind >= 5 && integer && i > 0 && !hostile) {
         std::vector<int64_t> values(tensor.num_elements());
@@ -389,6 +393,26 @@ class Fuzzer {
       inputs->push_back(std::move(tensor));
     }
     return true;
+  }
+
+  // A TensorList (DT_VARIANT) made by TensorListFromTensor from rows of a random tensor of the
+  // op's element_dtype (or, hostile, of another dtype), with an unknown element shape.
+  static Tensor RandomList(const std::map<std::string, AttrValue>& attrs, bool hostile,
+                           std::mt19937_64& rng) {
+    DataType dtype = tensorflow::DT_FLOAT;
+    if (auto it = attrs.find("element_dtype"); it != attrs.end() && IsFuzzType(it->second.type())) {
+      dtype = it->second.type();
+    }
+    if (hostile && rng() % 2 == 0) dtype = FuzzTypes()[rng() % FuzzTypes().size()];
+    std::vector<int64_t> dims(1 + rng() % 3);
+    for (int64_t& d : dims) d = static_cast<int64_t>(rng() % 4);
+    OpRunner from("TensorListFromTensor");
+    from.Attr("element_dtype", dtype).Attr("shape_type", tensorflow::DT_INT32);
+    auto list = from.Run({RandomValues(dtype, TensorShape(dims), false, rng),
+                          Tensor::Scalar<int32_t>(-1)},
+                         KernelVariant::kReference);
+    if (!list.ok()) return Tensor(tensorflow::DT_VARIANT, TensorShape{});  // no value inside
+    return (*list)[0];
   }
 
   static Tensor RandomValues(DataType t, const TensorShape& shape, bool hostile,
