@@ -1,11 +1,16 @@
 #include "kernels/kernel_testing.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <random>
 
 #include "absl/strings/str_cat.h"
 #include "base/status.h"
+#include "kernels/address_space_cap.h"
 #include "tensor/tensor_proto.h"
 
 namespace savedserve {
@@ -168,6 +173,33 @@ double MaxAbsDiff(const Tensor& a, const Tensor& b) {
   return ::testing::AssertionFailure() << "max abs diff " << diff << " > " << bound << "\n got "
                                        << actual.DebugString() << "\nwant "
                                        << expected.DebugString();
+}
+
+ScopedAddressSpaceCap::ScopedAddressSpaceCap(size_t headroom) {
+#if !defined(__SANITIZE_ADDRESS__)
+  rlimit saved{};
+  if (getrlimit(RLIMIT_AS, &saved) != 0) return;
+  long pages = 0;
+  std::ifstream statm("/proc/self/statm");
+  statm >> pages;
+  const rlim_t cap = static_cast<rlim_t>(pages) * sysconf(_SC_PAGESIZE) + headroom;
+  if (saved.rlim_cur != RLIM_INFINITY && saved.rlim_cur < cap) return;
+  rlimit limit = saved;
+  limit.rlim_cur = cap;
+  saved_cur_ = saved.rlim_cur;
+  saved_max_ = saved.rlim_max;
+  active_ = setrlimit(RLIMIT_AS, &limit) == 0;
+#else
+  (void)headroom;
+#endif
+}
+
+ScopedAddressSpaceCap::~ScopedAddressSpaceCap() {
+  if (!active_) return;
+  rlimit saved{};
+  saved.rlim_cur = saved_cur_;
+  saved.rlim_max = saved_max_;
+  setrlimit(RLIMIT_AS, &saved);
 }
 
 Tensor RandomTensor(DataType dtype, const TensorShape& shape, uint32_t seed, double lo,

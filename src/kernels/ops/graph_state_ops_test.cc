@@ -180,6 +180,17 @@ TEST(RandomUniformOpTest, ShapeAndRange) {
   }
 }
 
+TEST(RandomUniformOpTest, RefusesAShapeTooLargeToAllocate) {
+  // 2^60 floats: the shape is valid, the allocation cannot succeed (found by kernel_fuzz_test).
+  OpRunner r("RandomUniform");
+  r.Attr("dtype", tensorflow::DT_FLOAT).Attr("seed", 1);
+  const std::vector<int64_t> dims = {int64_t{1} << 20, int64_t{1} << 20, int64_t{1} << 20};
+  auto out = r.Run({Tensor::FromVector<int64_t>(dims, {3})});
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted) << out.status();
+  EXPECT_NE(out.status().message().find("RandomUniform"), std::string::npos) << out.status();
+}
+
 TEST(CallOpTest, NeedsAFunctionLibrary) {
   OpRunner call("PartitionedCall");
   tensorflow::AttrValue f;

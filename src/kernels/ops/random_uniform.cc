@@ -7,6 +7,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "base/status.h"
+#include "kernels/ops/array_util.h"
 #include "kernels/registry.h"
 
 namespace savedserve {
@@ -49,7 +50,9 @@ class RandomUniformKernel : public OpKernel {
 
   absl::Status Compute(KernelContext& ctx) const override {
     ASSIGN_OR_RETURN(TensorShape shape, ShapeInput(ctx));
-    Tensor* out = ctx.allocate_output(0, dtype_, std::move(shape));
+    // The shape comes from a tensor, so a request can ask for any size: refuse what cannot
+    // be allocated (ResourceExhausted) instead of letting bad_alloc escape.
+    ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, dtype_, std::move(shape)));
     absl::MutexLock lock(&mu_);
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     for (int64_t i = 0; i < out->num_elements(); ++i) {

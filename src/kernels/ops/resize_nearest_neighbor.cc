@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -59,8 +60,18 @@ class ResizeNearestNeighborKernel : public OpKernel {
     ASSIGN_OR_RETURN(Tensor * out, AllocateOutput(ctx, 0, images.dtype(), r.output_shape(),
                                                   /*for_overwrite=*/true));
     if (out->num_elements() == 0) return absl::OkStatus();
-    const std::vector<int64_t> ys = NearestIndices(r.in.height, r.out_height, options_);
-    const std::vector<int64_t> xs = NearestIndices(r.in.width, r.out_width, options_);
+    // The source index tables hold 8 bytes per output row and column: for a one-channel
+    // uint8 output as wide as `size` allows they outgrow the output, so refuse clearly
+    // instead of letting bad_alloc escape.
+    std::vector<int64_t> ys, xs;
+    try {
+      ys = NearestIndices(r.in.height, r.out_height, options_);
+      xs = NearestIndices(r.in.width, r.out_width, options_);
+    } catch (const std::bad_alloc&) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat(ctx.node().op(), " '", ctx.node().name(), "': cannot allocate the ",
+                       r.out_height, "x", r.out_width, " source index tables"));
+    }
     const size_t pixel_bytes = r.in.channels * DataTypeSize(images.dtype());
     const char* in = static_cast<const char*>(images.raw_data());
     char* dst = static_cast<char*>(out->raw_data());

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/address_space_cap.h"
 #include "kernels/kernel_testing.h"
 
 namespace savedserve {
@@ -115,6 +116,17 @@ TEST(ResizeNearestNeighbor, Uint8KeepsItsType) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_EQ(Values<uint8_t>(*out), (std::vector<uint8_t>{10, 10, 20, 20, 10, 10, 20, 20,  //
                                                          30, 30, 40, 40, 30, 30, 40, 40}));
+}
+
+TEST(ResizeNearestNeighbor, RefusesIndexTablesTooLargeToAllocate) {
+  // A 1x2^29 uint8 output (512 MiB) needs a 4 GiB column index table: with 1 GiB of address
+  // space to spare that is ResourceExhausted, not an escaping bad_alloc (kernel_fuzz_test).
+  ScopedAddressSpaceCap cap(size_t{1} << 30);
+  if (!cap.active()) GTEST_SKIP() << "no address-space cap (sanitizer build)";
+  auto out = Resize(Tensor(tensorflow::DT_UINT8, TensorShape{1, 1, 1, 1}), 1, 1 << 29,
+                    Mode::kLegacy);
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kResourceExhausted) << out.status();
 }
 
 TEST(ResizeNearestNeighbor, InvalidArgumentsAreErrors) {
