@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "kernels/ops/conv_util.h"
 #include "runtime/tensor_names.h"
 #include "tensor/shape.h"
 #include "tensor/tensor_proto.h"
@@ -55,20 +56,24 @@ bool Nhwc(const NodeDef& node) {
   return format == nullptr || format->s() == "NHWC";
 }
 
-// Output size of a window along one dimension, as TF's GetWindowedOutputSize.
+// Output size of a window along one dimension, by the kernels' own padding rules
+// (kernels/ops/conv_util.h); unknown for an unknown input or a geometry the kernel refuses.
 int64_t WindowedSize(int64_t in, int64_t window, int64_t stride, int64_t dilation,
                      const std::string& padding, int64_t pad_before, int64_t pad_after) {
-  if (in < 0 || stride <= 0 || dilation <= 0 || window <= 0) return kUnknown;
-  const int64_t effective = (window - 1) * dilation + 1;
-  int64_t out = kUnknown;
+  if (in < 0) return kUnknown;
+  Padding mode;
   if (padding == "SAME") {
-    out = (in + stride - 1) / stride;
+    mode = Padding::kSame;
   } else if (padding == "VALID") {
-    out = (in - effective + stride) / stride;
+    mode = Padding::kValid;
   } else if (padding == "EXPLICIT") {
-    out = (in + pad_before + pad_after - effective) / stride + 1;
+    mode = Padding::kExplicit;
+  } else {
+    return kUnknown;
   }
-  return out > 0 ? out : kUnknown;  // an impossible geometry: the kernel will say so
+  absl::StatusOr<WindowDim> dim =
+      ComputeWindowDim(in, window, stride, dilation, mode, pad_before, pad_after);
+  return dim.ok() && dim->out > 0 ? dim->out : kUnknown;
 }
 
 class ShapePass {
