@@ -6,13 +6,13 @@
 // (each checked against TensorFlow.js in tfjs_kernels_test). Catches layout conversions
 // missing around the ops the passes do not know.
 #include <cmath>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "export/graph_builder.h"
 #include "gtest/gtest.h"
+#include "kernels/kernel_testing.h"
 #include "runtime/loaded_model.h"
 
 namespace savedserve {
@@ -21,11 +21,7 @@ namespace {
 using tensorflow::DT_FLOAT;
 
 Tensor Random(const TensorShape& shape, uint32_t seed, float scale) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> uniform(-scale, scale);
-  Tensor t(DT_FLOAT, shape);
-  for (int64_t i = 0; i < t.num_elements(); ++i) t.data<float>()[i] = uniform(rng);
-  return t;
+  return RandomTensor(DT_FLOAT, shape, seed, -scale, scale);
 }
 
 Tensor Ints(std::vector<int32_t> values) {
