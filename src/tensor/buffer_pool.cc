@@ -2,23 +2,16 @@
 
 #include <sys/mman.h>
 
-#include <cstdlib>
+#include <algorithm>
+#include <limits>
 
 namespace savedserve {
 namespace {
 
 constexpr size_t kPage = 4096;
 
-// Blocks are mapped and unmapped directly: freed memory then leaves the process at once,
-// where glibc would keep much of it in its arenas (its mmap threshold grows with the
-// blocks freed, so later large blocks come from the heap, which it rarely trims).
-void* Map(size_t capacity) {
-  void* data = mmap(nullptr, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  return data == MAP_FAILED ? nullptr : data;
-}
-
-void Unmap(const std::vector<std::pair<void*, size_t>>& blocks) {
-  for (const auto& [data, capacity] : blocks) munmap(data, capacity);
+void Unmap(const std::vector<std::pair<void*, size_t>>& regions) {
+  for (const auto& [data, size] : regions) munmap(data, size);
 }
 
 }  // namespace
@@ -28,77 +21,139 @@ BufferPool& BufferPool::Global() {
   return *pool;
 }
 
-void BufferPool::TakeStale(double seconds, std::vector<std::pair<void*, size_t>>* stale) {
+BufferPool::~BufferPool() {
+  for (const auto& [start, size] : regions_) munmap(reinterpret_cast<void*>(start), size);
+}
+
+BufferPool::Range BufferPool::Unlink(FreeMap::iterator it) {
+  const Range range = it->second;
+  by_size_.erase({range.size, it->first});
+  idle_bytes_ -= range.dirty;
+  free_.erase(it);
+  return range;
+}
+
+void BufferPool::Link(uintptr_t start, Range range) {
+  free_.emplace(start, range);
+  by_size_.emplace(range.size, start);
+  idle_bytes_ += range.dirty;
+}
+
+bool BufferPool::SameRegion(uintptr_t a, uintptr_t b) const {
+  auto region = std::prev(regions_.upper_bound(a));
+  return b >= region->first && b - region->first < region->second;
+}
+
+void BufferPool::ReturnPages(FreeMap::iterator it) {
+  Range& range = it->second;
+  if (range.dirty == 0) return;
+  madvise(reinterpret_cast<void*>(it->first), range.size, MADV_DONTNEED);
+  idle_bytes_ -= range.dirty;
+  range.dirty = 0;
+}
+
+void BufferPool::Sweep(double seconds, bool force, std::vector<std::pair<void*, size_t>>* unmap) {
   const Clock::time_point now = Clock::now();
-  if (seconds > 0 && now - last_sweep_ < std::chrono::duration<double>(seconds / 10)) return;
-  last_sweep_ = now;
-  for (auto it = idle_.begin(); it != idle_.end();) {
-    if (now - it->second.since >= std::chrono::duration<double>(seconds)) {
-      idle_bytes_ -= it->first;
-      stale->emplace_back(it->second.data, it->first);
-      it = idle_.erase(it);
-    } else {
-      ++it;
+  if (force || now - last_sweep_ >= std::chrono::duration<double>(seconds / 10)) {
+    last_sweep_ = now;
+    const auto idle_for = std::chrono::duration<double>(seconds);
+    for (auto it = free_.begin(); it != free_.end();) {
+      if (now - it->second.since < idle_for) {
+        ++it;
+        continue;
+      }
+      auto region = regions_.find(it->first);
+      if (region != regions_.end() && region->second == it->second.size) {
+        unmap->emplace_back(reinterpret_cast<void*>(region->first), region->second);
+        regions_.erase(region);
+        Unlink(it++);
+        continue;
+      }
+      ReturnPages(it++);
     }
+  }
+  // Over the limit: return the ranges with the most resident pages first.
+  while (idle_bytes_ > max_idle_bytes_) {
+    auto most = std::max_element(free_.begin(), free_.end(), [](const auto& a, const auto& b) {
+      return a.second.dirty < b.second.dirty;
+    });
+    ReturnPages(most);
   }
 }
 
 void BufferPool::FreeIdleFor(double seconds) {
-  std::vector<std::pair<void*, size_t>> stale;
+  std::vector<std::pair<void*, size_t>> unmap;
   {
     absl::MutexLock lock(&mu_);
-    TakeStale(seconds, &stale);
+    Sweep(seconds, /*force=*/true, &unmap);
   }
-  Unmap(stale);
+  Unmap(unmap);
 }
 
-BufferPool::Block BufferPool::Take(size_t bytes, Use use) {
-  std::vector<std::pair<void*, size_t>> stale;
+BufferPool::Block BufferPool::Take(size_t bytes) {
+  if (bytes > std::numeric_limits<size_t>::max() - region_bytes_) return Block{};
+  const size_t size = (std::max<size_t>(bytes, 1) + kPage - 1) / kPage * kPage;
+  std::vector<std::pair<void*, size_t>> unmap;
   Block block;
   {
     absl::MutexLock lock(&mu_);
-    TakeStale(idle_seconds_, &stale);
-    auto it = idle_.lower_bound(bytes);
-    if (it != idle_.end() && (use == Use::kScratch || it->first / 2 <= bytes)) {
-      block = Block{it->second.data, it->first, use};
-      idle_bytes_ -= it->first;
-      idle_.erase(it);
-    } else if (use == Use::kScratch) {
-      // The new block serves every request the smaller idle scratch blocks did.
-      for (auto small = idle_.begin(); small != idle_.end() && small->first < bytes;) {
-        if (small->second.use != Use::kScratch) {
-          ++small;
-          continue;
-        }
-        idle_bytes_ -= small->first;
-        stale.emplace_back(small->second.data, small->first);
-        small = idle_.erase(small);
+    Sweep(idle_seconds_, /*force=*/false, &unmap);
+    auto fit = by_size_.lower_bound({size, 0});
+    if (fit == by_size_.end()) {
+      // No free range holds it: reserve a new region (address space only; pages come on use).
+      const size_t region = std::max(region_bytes_, size);
+      void* data = mmap(nullptr, region, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (data != MAP_FAILED) {
+        const auto start = reinterpret_cast<uintptr_t>(data);
+        regions_.emplace(start, region);
+        Link(start, Range{region, 0, Clock::now()});
+        fit = by_size_.lower_bound({size, 0});
       }
     }
+    if (fit != by_size_.end()) {
+      const uintptr_t start = fit->second;
+      const Range range = Unlink(free_.find(start));
+      if (range.size > size) {
+        Link(start + size, Range{range.size - size, range.dirty - std::min(range.dirty, size),
+                                 range.since});
+      }
+      block = Block{reinterpret_cast<void*>(start), size};
+    }
   }
-  Unmap(stale);
-  if (block.data != nullptr) return block;
-  const size_t capacity = (bytes + kPage - 1) / kPage * kPage;
-  return Block{Map(capacity), capacity, use};
+  Unmap(unmap);
+  return block;
 }
 
 void BufferPool::Give(Block block) {
   if (block.data == nullptr) return;
-  std::vector<std::pair<void*, size_t>> freed;
+  std::vector<std::pair<void*, size_t>> unmap;
   {
     absl::MutexLock lock(&mu_);
-    TakeStale(idle_seconds_, &freed);
-    idle_.emplace(block.capacity, Idle{block.data, Clock::now(), block.use});
-    idle_bytes_ += block.capacity;
-    // Over the limit: free the largest idle blocks (the likeliest leftovers of a big batch).
-    while (idle_bytes_ > max_idle_bytes_) {
-      auto largest = std::prev(idle_.end());
-      idle_bytes_ -= largest->first;
-      freed.emplace_back(largest->second.data, largest->first);
-      idle_.erase(largest);
+    uintptr_t start = reinterpret_cast<uintptr_t>(block.data);
+    Range range{block.capacity, block.capacity, Clock::now()};
+    // Merge with the free ranges on either side (within the region).
+    auto next = free_.find(start + range.size);
+    if (next != free_.end() && SameRegion(start, next->first)) {
+      const Range after = Unlink(next);
+      range.size += after.size;
+      range.dirty += after.dirty;
     }
+    auto prev = free_.lower_bound(start);
+    if (prev != free_.begin()) {
+      --prev;
+      if (prev->first + prev->second.size == start && SameRegion(prev->first, start)) {
+        const uintptr_t before_start = prev->first;
+        const Range before = Unlink(prev);
+        start = before_start;
+        range.size += before.size;
+        range.dirty += before.dirty;
+      }
+    }
+    Link(start, range);
+    Sweep(idle_seconds_, /*force=*/false, &unmap);
   }
-  Unmap(freed);
+  Unmap(unmap);
 }
 
 size_t BufferPool::idle_bytes() const {

@@ -2,9 +2,12 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
+#include <random>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -13,81 +16,133 @@
 namespace savedserve {
 namespace {
 
-TEST(BufferPoolTest, ReusesIdleBlocksFromHalfTheirSizeUp) {
+constexpr size_t kMiB = size_t{1} << 20;
+
+TEST(BufferPoolTest, TakesTheSmallestFreeRangeThatFits) {
   BufferPool pool;
-  BufferPool::Block big = pool.Take(10 << 20);
-  ASSERT_NE(big.data, nullptr);
-  EXPECT_GE(big.capacity, size_t{10} << 20);
-  EXPECT_EQ(reinterpret_cast<uintptr_t>(big.data) % 64, 0u);
+  BufferPool::Block a = pool.Take(4 * kMiB);
+  BufferPool::Block keep1 = pool.Take(kMiB);
+  BufferPool::Block c = pool.Take(2 * kMiB);
+  BufferPool::Block keep2 = pool.Take(kMiB);
+  ASSERT_NE(a.data, nullptr);
+  EXPECT_GE(a.capacity, 4 * kMiB);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(a.data) % 64, 0u);
+  pool.Give(a);
+  pool.Give(c);
+  EXPECT_EQ(pool.idle_bytes(), a.capacity + c.capacity);
+  BufferPool::Block two = pool.Take(2 * kMiB);  // c's range, not a's
+  EXPECT_EQ(two.data, c.data);
+  BufferPool::Block three = pool.Take(3 * kMiB);  // the front of a's
+  EXPECT_EQ(three.data, a.data);
+  EXPECT_EQ(pool.idle_bytes(), a.capacity - three.capacity);
+  for (BufferPool::Block b : {keep1, keep2, two, three}) pool.Give(b);
+}
+
+TEST(BufferPoolTest, FreedNeighboursMerge) {
+  BufferPool pool;
+  BufferPool::Block a = pool.Take(kMiB);
+  BufferPool::Block b = pool.Take(kMiB);
+  BufferPool::Block c = pool.Take(kMiB);
+  BufferPool::Block keep = pool.Take(kMiB);
+  ASSERT_EQ(static_cast<char*>(b.data), static_cast<char*>(a.data) + a.capacity);
+  pool.Give(a);
+  pool.Give(c);
+  pool.Give(b);  // joins a and c: one 3 MiB range
+  BufferPool::Block all = pool.Take(3 * kMiB);
+  EXPECT_EQ(all.data, a.data);
+  pool.Give(all);
+  pool.Give(keep);
+}
+
+TEST(BufferPoolTest, SmallerBlocksReuseALargerOnesMemory) {
+  BufferPool pool;
+  BufferPool::Block big = pool.Take(10 * kMiB);
   pool.Give(big);
-  EXPECT_EQ(pool.idle_bytes(), big.capacity);
-  // Too small for the idle block (it would waste more than half): a new one.
-  BufferPool::Block small = pool.Take(4 << 20);
-  EXPECT_NE(small.data, big.data);
-  // Half the size or more: the idle block.
-  BufferPool::Block half = pool.Take(6 << 20);
-  EXPECT_EQ(half.data, big.data);
-  EXPECT_EQ(pool.idle_bytes(), 0u);
-  pool.Give(small);
-  pool.Give(half);
+  BufferPool::Block first = pool.Take(4 * kMiB);
+  BufferPool::Block second = pool.Take(6 * kMiB);
+  EXPECT_EQ(first.data, big.data);
+  EXPECT_EQ(second.data, static_cast<char*>(big.data) + first.capacity);
+  EXPECT_EQ(pool.idle_bytes(), 0u);  // both came from the freed block's pages
+  pool.Give(first);
+  pool.Give(second);
 }
 
-TEST(BufferPoolTest, ScratchTakesAnyIdleBlockLargeEnough) {
-  using Use = BufferPool::Use;
-  BufferPool pool;
-  BufferPool::Block big = pool.Take(16 << 20, Use::kScratch);
-  pool.Give(big);
-  // A tensor would waste most of the block: it gets a new one...
-  BufferPool::Block tensor = pool.Take(1 << 20);
-  EXPECT_NE(tensor.data, big.data);
-  // ...scratch, released within the call, takes it.
-  BufferPool::Block scratch = pool.Take(1 << 20, Use::kScratch);
-  EXPECT_EQ(scratch.data, big.data);
-  EXPECT_EQ(scratch.use, Use::kScratch);
-  pool.Give(tensor);
-  pool.Give(scratch);
-}
-
-TEST(BufferPoolTest, NewScratchBlockRetiresSmallerIdleScratch) {
-  using Use = BufferPool::Use;
-  BufferPool pool;
-  BufferPool::Block small_scratch = pool.Take(1 << 20, Use::kScratch);
-  BufferPool::Block small_tensor = pool.Take(1 << 20);
-  pool.Give(small_scratch);
-  pool.Give(small_tensor);
-  ASSERT_EQ(pool.idle_bytes(), small_scratch.capacity + small_tensor.capacity);
-  // Larger scratch: a new block, which will serve whatever the small scratch block did; the
-  // idle tensor block stays for tensors.
-  BufferPool::Block large = pool.Take(4 << 20, Use::kScratch);
-  EXPECT_EQ(pool.idle_bytes(), small_tensor.capacity);
-  pool.Give(large);
-  BufferPool::Block again = pool.Take(2 << 20, Use::kScratch);
-  EXPECT_EQ(again.data, large.data);
-  pool.Give(again);
-}
-
-TEST(BufferPoolTest, FreesTheLargestIdleBlocksPastTheLimit) {
-  constexpr size_t kLimit = 64 << 20;
-  BufferPool pool(kLimit);
-  BufferPool::Block a = pool.Take(kLimit / 2);
-  BufferPool::Block b = pool.Take(kLimit / 4);
-  BufferPool::Block c = pool.Take(kLimit / 2 + 4096);
+TEST(BufferPoolTest, BlocksLargerThanARegion) {
+  BufferPool pool(BufferPool::kMaxIdleBytes, BufferPool::kIdleSeconds,
+                  /*region_bytes=*/8 * kMiB);
+  BufferPool::Block a = pool.Take(8 * kMiB);
+  BufferPool::Block b = pool.Take(20 * kMiB);
+  ASSERT_NE(a.data, nullptr);
+  ASSERT_NE(b.data, nullptr);
+  std::memset(a.data, 1, a.capacity);
+  std::memset(b.data, 2, b.capacity);
+  EXPECT_EQ(static_cast<unsigned char*>(a.data)[a.capacity - 1], 1);
   pool.Give(a);
   pool.Give(b);
-  pool.Give(c);  // over the limit: c, the largest, goes
-  EXPECT_EQ(pool.idle_bytes(), a.capacity + b.capacity);
-  BufferPool::Block again = pool.Take(kLimit / 2);
+  // Ranges of different regions never merge, even where the regions happen to be adjacent.
+  BufferPool::Block c = pool.Take(28 * kMiB);
+  ASSERT_NE(c.data, nullptr);
+  EXPECT_NE(c.data, a.data);
+  pool.Give(c);
+}
+
+TEST(BufferPoolTest, ReturnsTheMostResidentRangesPastTheLimit) {
+  BufferPool pool(/*max_idle_bytes=*/8 * kMiB);
+  BufferPool::Block a = pool.Take(6 * kMiB);
+  BufferPool::Block keep1 = pool.Take(kMiB);
+  BufferPool::Block b = pool.Take(4 * kMiB);
+  BufferPool::Block keep2 = pool.Take(kMiB);
+  pool.Give(a);
+  EXPECT_EQ(pool.idle_bytes(), a.capacity);
+  pool.Give(b);  // 10 MiB idle: a's pages go back to the system
+  EXPECT_EQ(pool.idle_bytes(), b.capacity);
+  BufferPool::Block again = pool.Take(6 * kMiB);  // the range stays usable
   EXPECT_EQ(again.data, a.data);
-  pool.Give(again);
+  for (BufferPool::Block block : {keep1, keep2, again}) pool.Give(block);
 }
 
 TEST(BufferPoolTest, FreesBlocksIdleTooLong) {
   BufferPool pool(BufferPool::kMaxIdleBytes, /*idle_seconds=*/3600);
-  pool.Give(pool.Take(1 << 20));
+  pool.Give(pool.Take(kMiB));
   pool.FreeIdleFor(3600);  // not that old yet
-  EXPECT_EQ(pool.idle_bytes(), size_t{1} << 20);
+  EXPECT_EQ(pool.idle_bytes(), kMiB);
   pool.FreeIdleFor(0);
   EXPECT_EQ(pool.idle_bytes(), 0u);
+}
+
+TEST(BufferPoolTest, ConcurrentBlocksNeverOverlap) {
+  BufferPool pool;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&pool, &failures, t] {
+      std::mt19937 rng(t);
+      std::vector<BufferPool::Block> held;
+      for (int i = 0; i < 500; ++i) {
+        if (held.size() < 6 && rng() % 3 != 0) {
+          BufferPool::Block b = pool.Take((256 << 10) + rng() % (3 * kMiB));
+          if (b.data == nullptr) {
+            ++failures;
+            continue;
+          }
+          std::memset(b.data, t + 1, b.capacity);
+          held.push_back(b);
+          continue;
+        }
+        if (held.empty()) continue;
+        const size_t k = rng() % held.size();
+        const auto* bytes = static_cast<const unsigned char*>(held[k].data);
+        for (size_t at : {size_t{0}, held[k].capacity / 2, held[k].capacity - 1}) {
+          if (bytes[at] != t + 1) ++failures;
+        }
+        pool.Give(held[k]);
+        held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
+      }
+      for (BufferPool::Block b : held) pool.Give(b);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 // Resident bytes of this process (from /proc/self/statm), or -1 when unavailable.

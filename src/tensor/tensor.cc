@@ -22,14 +22,13 @@ namespace {
 // unless `zero` is false. Never empty, so data() is never null.
 class AlignedBuffer final : public TensorBuffer {
  public:
-  AlignedBuffer(size_t bytes, bool zero, BufferPool::Use use = BufferPool::Use::kTensor)
-      : bytes_(bytes) {
+  AlignedBuffer(size_t bytes, bool zero) : bytes_(bytes) {
     constexpr size_t kMask = Tensor::kAlignment - 1;
     if (bytes > std::numeric_limits<size_t>::max() - kMask) throw std::bad_alloc();
     // aligned_alloc wants a multiple of the alignment; allocate at least one block.
     const size_t rounded = bytes == 0 ? Tensor::kAlignment : (bytes + kMask) & ~kMask;
     if (rounded >= BufferPool::kMinPooledBytes) {
-      pooled_ = BufferPool::Global().Take(rounded, use);
+      pooled_ = BufferPool::Global().Take(rounded);
       data_ = pooled_.data;
     } else {
       data_ = std::aligned_alloc(Tensor::kAlignment, rounded);
@@ -188,10 +187,6 @@ std::shared_ptr<TensorBuffer> AllocateBuffer(size_t bytes) {
 
 std::shared_ptr<TensorBuffer> AllocateBufferForOverwrite(size_t bytes) {
   return std::make_shared<AlignedBuffer>(bytes, /*zero=*/false);
-}
-
-std::shared_ptr<TensorBuffer> AllocateScratchBuffer(size_t bytes) {
-  return std::make_shared<AlignedBuffer>(bytes, /*zero=*/false, BufferPool::Use::kScratch);
 }
 
 Tensor::Tensor(DataType dtype, TensorShape shape) : Tensor(dtype, std::move(shape), true) {}

@@ -121,8 +121,6 @@ class Tensor {
 std::shared_ptr<TensorBuffer> AllocateBuffer(size_t bytes);
 // Allocates aligned storage of `bytes` bytes, uninitialized (for a caller that writes it all).
 std::shared_ptr<TensorBuffer> AllocateBufferForOverwrite(size_t bytes);
-// Uninitialized storage a kernel holds for one call only (see BufferPool::Use::kScratch).
-std::shared_ptr<TensorBuffer> AllocateScratchBuffer(size_t bytes);
 
 template <typename T>
 Tensor Tensor::FromVector(std::span<const T> values, TensorShape shape) {

@@ -34,12 +34,12 @@ ScratchMemory::ScratchMemory(const dnnl::primitive_desc_base& pd,
   const dnnl::memory::desc desc = pd.scratchpad_desc();
   void* scratchpad = nullptr;
   if (desc.get_size() > 0) {
-    buffers_.push_back(AllocateScratchBuffer(desc.get_size()));
+    buffers_.push_back(AllocateBufferForOverwrite(desc.get_size()));
     scratchpad = buffers_.back()->data();
   }
   scratchpad_ = dnnl::memory(desc, CpuEngine(), scratchpad);
   for (size_t bytes : extra_bytes) {
-    buffers_.push_back(AllocateScratchBuffer(std::max<size_t>(bytes, 1)));
+    buffers_.push_back(AllocateBufferForOverwrite(std::max<size_t>(bytes, 1)));
     extra_.push_back(buffers_.back()->data());
   }
 }
