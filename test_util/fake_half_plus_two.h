@@ -48,7 +48,7 @@ class FakeHalfPlusTwo : public LoadedModel {
   }
 
   absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
-      const std::string& key, const std::map<std::string, Tensor>& inputs,
+      const std::string& key, std::map<std::string, Tensor> inputs,
       const std::vector<std::string>& output_filter) const override {
     auto sig = signatures_.find(key);
     if (sig == signatures_.end()) return absl::NotFoundError("no signature " + key);

@@ -54,9 +54,10 @@ class LoadedModel {
 
   // Runs signature `key` on inputs by alias. Every input of the signature must be given
   // (unless it has a default); each input is cast to the signature's dtype when it differs.
-  // `output_filter` empty means all outputs. Errors name the signature and alias.
+  // `output_filter` empty means all outputs. Errors name the signature and alias. Inputs
+  // moved in are released as soon as the run no longer needs them (pass a copy to keep them).
   virtual absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
-      const std::string& key, const std::map<std::string, Tensor>& inputs,
+      const std::string& key, std::map<std::string, Tensor> inputs,
       const std::vector<std::string>& output_filter = {}) const = 0;
 
   // Session::Run: feed any tensors by name ("x:0"), fetch tensors by name, run target nodes.

@@ -41,7 +41,7 @@ class SavedModelImpl : public LoadedModel {
     return signatures_;
   }
   absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
-      const std::string& key, const std::map<std::string, Tensor>& inputs,
+      const std::string& key, std::map<std::string, Tensor> inputs,
       const std::vector<std::string>& output_filter) const override;
   absl::StatusOr<std::vector<Tensor>> Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
                                           const std::vector<std::string>& fetches,
@@ -80,9 +80,10 @@ class SavedModelImpl : public LoadedModel {
   void AddAssetFeeds(PlanSpec* spec, std::vector<Value>* feeds) const;
 
   absl::StatusOr<const tensorflow::SignatureDef*> FindSignature(const std::string& key) const;
-  // Feeds for a signature run, by alias: checked, cast, defaults filled in.
+  // Feeds for a signature run, by alias: checked, cast, defaults filled in; the tensors
+  // given are moved out of `inputs`.
   absl::Status SignatureFeeds(const std::string& key, const tensorflow::SignatureDef& signature,
-                              const std::map<std::string, Tensor>& inputs, PlanSpec* spec,
+                              std::map<std::string, Tensor>& inputs, PlanSpec* spec,
                               std::vector<Value>* feeds) const;
   absl::StatusOr<std::shared_ptr<const Plan>> GetPlan(const PlanSpec& spec) const;
   // Weights stay in the mapped variables files (RestoreV2, format/tensor_bundle.h); DataLoss

@@ -43,7 +43,7 @@ absl::StatusOr<const tensorflow::SignatureDef*> SavedModelImpl::FindSignature(
 
 absl::Status SavedModelImpl::SignatureFeeds(const std::string& key,
                                             const tensorflow::SignatureDef& signature,
-                                            const std::map<std::string, Tensor>& inputs,
+                                            std::map<std::string, Tensor>& inputs,
                                             PlanSpec* spec, std::vector<Value>* feeds) const {
   for (const auto& [alias, tensor] : inputs) {
     if (!signature.inputs().contains(alias)) {
@@ -57,7 +57,7 @@ absl::Status SavedModelImpl::SignatureFeeds(const std::string& key,
     auto given = inputs.find(alias);
     auto fallback = signature.defaults().find(alias);
     if (given != inputs.end()) {
-      value = given->second;
+      value = std::move(given->second);  // the run then holds the only reference
     } else if (fallback != signature.defaults().end()) {
       ASSIGN_OR_RETURN(value, TensorFromProto(fallback->second));
     } else {
@@ -80,7 +80,7 @@ absl::Status SavedModelImpl::SignatureFeeds(const std::string& key,
 }
 
 absl::StatusOr<std::map<std::string, Tensor>> SavedModelImpl::RunSignature(
-    const std::string& key, const std::map<std::string, Tensor>& inputs,
+    const std::string& key, std::map<std::string, Tensor> inputs,
     const std::vector<std::string>& output_filter) const {
   ASSIGN_OR_RETURN(const tensorflow::SignatureDef* signature, FindSignature(key));
   PlanSpec spec;

@@ -141,7 +141,7 @@ BatchingModel::~BatchingModel() {
 }
 
 absl::StatusOr<std::map<std::string, Tensor>> BatchingModel::RunSignature(
-    const std::string& key, const std::map<std::string, Tensor>& inputs,
+    const std::string& key, std::map<std::string, Tensor> inputs,
     const std::vector<std::string>& output_filter) const {
   // Unknown names get the wrapped model's error, without a queue of their own.
   auto signature = signatures().find(key);
@@ -152,9 +152,9 @@ absl::StatusOr<std::map<std::string, Tensor>> BatchingModel::RunSignature(
   for (const std::string& alias : output_filter) {
     known = known && signature->second.outputs().contains(alias);
   }
-  if (!known) return model_->RunSignature(key, inputs, output_filter);
+  if (!known) return model_->RunSignature(key, std::move(inputs), output_filter);
 
-  Inputs sorted(inputs.begin(), inputs.end());
+  Inputs sorted(std::make_move_iterator(inputs.begin()), std::make_move_iterator(inputs.end()));
   std::vector<std::string> filter = SortedUnique(output_filter);
   const std::string kind = KindOf("signature", key, sorted, filter);
   return Submit(kind, std::move(sorted), [this, key, filter]() -> Runner {

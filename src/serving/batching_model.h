@@ -83,7 +83,7 @@ class BatchingModel : public LoadedModel {
     return model_->signatures();
   }
   absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
-      const std::string& key, const std::map<std::string, Tensor>& inputs,
+      const std::string& key, std::map<std::string, Tensor> inputs,
       const std::vector<std::string>& output_filter) const override;
   absl::StatusOr<std::vector<Tensor>> Run(const std::vector<std::pair<std::string, Tensor>>& feeds,
                                           const std::vector<std::string>& fetches,

@@ -177,7 +177,7 @@ absl::Status PredictionServices::PredictOn(const Servable& servable,
   const std::vector<std::string> filter(request.output_filter().begin(),
                                         request.output_filter().end());
   const absl::Time start = absl::Now();
-  ASSIGN_OR_RETURN(auto outputs, servable.model().RunSignature(key, inputs, filter));
+  ASSIGN_OR_RETURN(auto outputs, servable.model().RunSignature(key, std::move(inputs), filter));
   if (runtime_us != nullptr) *runtime_us = absl::ToInt64Microseconds(absl::Now() - start);
   for (const std::string& alias : aliases) {
     auto out = outputs.find(alias);

@@ -16,7 +16,7 @@ class FakeModel : public LoadedModel {
     return signatures_;
   }
   absl::StatusOr<std::map<std::string, Tensor>> RunSignature(
-      const std::string&, const std::map<std::string, Tensor>&,
+      const std::string&, std::map<std::string, Tensor>,
       const std::vector<std::string>&) const override {
     return absl::UnimplementedError("fake model");
   }
