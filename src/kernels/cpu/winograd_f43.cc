@@ -31,12 +31,22 @@ namespace {
 constexpr int64_t kBlock = 16;  // channels per vector (and per nChw16c block)
 constexpr int kPoints = 36;     // 6 x 6 transformed points
 constexpr int kTileBlock = 6;   // tiles per microkernel call
+constexpr int64_t kIcBlock = 64;  // input channels per block of U (36 * 64 * 64 floats: 0.6 MB)
+constexpr int64_t kGroup = 12;    // tiles per group (V, M: 36 * 12 * 64 floats each)
 
 struct Geometry {
-  int64_t in_c, out_c, nv, oc_chunk, chunks, group;  // group = S tiles
+  int64_t in_c, out_c, nv, oc_chunk, chunks;
+  int64_t ic_block, ic_blocks;  // input channels per block of U, and how many blocks
+  int64_t group;                // S: tiles transformed together
   int64_t tiles_y, tiles_x, tiles;
-  size_t u_floats, v_floats, m_floats;  // U (shared), V and M (per thread), 64-byte rounded
+  size_t u_floats, v_floats, m_floats;  // U, V and M of a thread, 64-byte rounded
+  size_t thread_floats() const { return u_floats + v_floats + m_floats; }
 };
+
+// Output channels per chunk: 64, or fewer when they do not divide out_c.
+int64_t ChunkChannels(int64_t out_c) {
+  return out_c % 64 == 0 ? 64 : out_c % 48 == 0 ? 48 : out_c % 32 == 0 ? 32 : 16;
+}
 
 size_t Round16(int64_t floats) { return static_cast<size_t>((floats + 15) / 16 * 16); }
 
@@ -44,18 +54,18 @@ Geometry MakeGeometry(int64_t in_c, int64_t out_c, const WinogradF43Conv::Band& 
   Geometry g;
   g.in_c = in_c;
   g.out_c = out_c;
-  g.nv = out_c % 64 == 0 ? 4 : out_c % 48 == 0 ? 3 : out_c % 32 == 0 ? 2 : 1;
-  g.oc_chunk = g.nv * kBlock;
+  g.oc_chunk = ChunkChannels(out_c);
+  g.nv = g.oc_chunk / kBlock;
   g.chunks = out_c / g.oc_chunk;
-  // V of a group: 36 * S * IC floats, about 0.5 MB.
-  g.group = std::clamp<int64_t>((512 << 10) / (kPoints * in_c * 4) / kTileBlock * kTileBlock,
-                                kTileBlock, 8 * kTileBlock);
+  g.ic_block = in_c % kIcBlock == 0 ? kIcBlock : in_c % 32 == 0 ? 32 : kBlock;
+  g.ic_blocks = in_c / g.ic_block;
+  g.group = kGroup;
   g.tiles_y = (band.out_rows() + 3) / 4;
   g.tiles_x = (band.out_w() + 3) / 4;
   g.tiles = band.batch * g.tiles_y * g.tiles_x;
   g.group = std::min(g.group, std::max<int64_t>(g.tiles, 1));
-  g.u_floats = Round16(kPoints * in_c * g.oc_chunk);
-  g.v_floats = Round16(kPoints * g.group * in_c);
+  g.u_floats = Round16(kPoints * g.ic_block * g.oc_chunk);
+  g.v_floats = Round16(kPoints * g.group * g.ic_block);
   g.m_floats = Round16(g.group * kPoints * g.oc_chunk);
   return g;
 }
@@ -101,8 +111,19 @@ absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(
     }
     b.assign(bias->data<float>(), bias->data<float>() + out_c);
   }
-  std::vector<float> filter(hwio_filter.data<float>(),
-                            hwio_filter.data<float>() + hwio_filter.num_elements());
+  // [3][3][IC][OC] -> [OC / chunk][IC][3 * 3][chunk]: what one chunk's transform reads, in
+  // the order it reads it.
+  const int64_t chunk = ChunkChannels(out_c);
+  const float* hwio = hwio_filter.data<float>();
+  std::vector<float> filter(hwio_filter.num_elements());
+  for (int64_t c = 0; c < out_c / chunk; ++c) {
+    for (int64_t ic = 0; ic < in_c; ++ic) {
+      for (int64_t tap = 0; tap < 9; ++tap) {
+        std::memcpy(filter.data() + ((c * in_c + ic) * 9 + tap) * chunk,
+                    hwio + (tap * in_c + ic) * out_c + c * chunk, chunk * sizeof(float));
+      }
+    }
+  }
   return std::unique_ptr<WinogradF43Conv>(new WinogradF43Conv(
       std::move(filter), std::move(b), in_c, out_c, activation, leakyrelu_alpha));
 }
@@ -118,8 +139,7 @@ WinogradF43Conv::WinogradF43Conv(std::vector<float> filter, std::vector<float> b
 
 size_t WinogradF43Conv::ScratchBytes(const Band& band, int threads) const {
   const Geometry g = MakeGeometry(in_c_, out_c_, band);
-  return (g.u_floats + static_cast<size_t>(std::max(threads, 1)) * (g.v_floats + g.m_floats)) *
-         sizeof(float);
+  return static_cast<size_t>(std::max(threads, 1)) * g.thread_floats() * sizeof(float);
 }
 
 #if defined(__x86_64__)
@@ -229,30 +249,33 @@ MicrokernelFn PickMicrokernel(int64_t nv, int tb) {
 struct Job {
   const Geometry* g;
   const WinogradF43Conv::Band* band;
-  const float* filter;  // [3][3][IC][OC]
+  const float* filter;  // [OC / OCc][IC][3 * 3][OCc]
   const float* bias;    // OC or null
   Activation activation;
   float alpha;
   const float* src;
   float* dst;
-  float* u;        // shared
-  float* scratch;  // per thread: V then M, (v_floats + m_floats) each
+  float* scratch;  // per thread: U, V and M (thread_floats() each)
 };
 
-// U[xi][ic][0..OCc) for input channels [ic_begin, ic_end) of chunk `chunk`.
-void TransformWeights(const Job& job, int64_t chunk, int64_t ic_begin, int64_t ic_end) {
+// U[xi][ic - ic0][0..OCc) for the input channels [ic0, ic0 + ic_block) of chunk `chunk`.
+void TransformWeights(const Job& job, int64_t chunk, int64_t ic0, float* u_block) {
   const Geometry& g = *job.g;
-  const int64_t oc0 = chunk * g.oc_chunk;
-  for (int64_t ic = ic_begin; ic < ic_end; ++ic) {
+  for (int64_t ic = ic0; ic < ic0 + g.ic_block; ++ic) {
     for (int64_t j = 0; j < g.nv; ++j) {
       V16 k[9], t[18], u[36];
+      #pragma GCC unroll 36
       for (int tap = 0; tap < 9; ++tap) {
-        k[tap] = _mm512_loadu_ps(job.filter + (tap * g.in_c + ic) * g.out_c + oc0 + j * kBlock);
+        k[tap] = _mm512_loadu_ps(job.filter + ((chunk * g.in_c + ic) * 9 + tap) * g.oc_chunk +
+                                 j * kBlock);
       }
+      #pragma GCC unroll 36
       for (int x = 0; x < 3; ++x) WeightTransform3(k + x, 3, t + x, 3);  // t[6][3] = G k
+      #pragma GCC unroll 36
       for (int y = 0; y < 6; ++y) WeightTransform3(t + 3 * y, 1, u + 6 * y, 1);  // (G k) G^T
+      #pragma GCC unroll 36
       for (int xi = 0; xi < kPoints; ++xi) {
-        _mm512_store_ps(job.u + ((xi * g.in_c + ic) * g.nv + j) * kBlock, u[xi]);
+        _mm512_store_ps(u_block + ((xi * g.ic_block + ic - ic0) * g.nv + j) * kBlock, u[xi]);
       }
     }
   }
@@ -268,27 +291,33 @@ TilePos Tile(const Geometry& g, int64_t tile) {
   return {tile / per_image, r / g.tiles_x, r % g.tiles_x};
 }
 
-// V[xi][k][ic] for the tiles [first, first + count) of the band.
-void TransformInput(const Job& job, int64_t first, int64_t count, float* v) {
+// V[k][xi][ic - ic0] for the tiles [first, first + count) of the band and the input channels
+// [ic0, ic0 + ic_block). Channel blocks outer, so consecutive tiles of a row read
+// consecutive input.
+void TransformInput(const Job& job, int64_t ic0, int64_t first, int64_t count, float* v) {
   const Geometry& g = *job.g;
   const WinogradF43Conv::Band& band = *job.band;
   const int64_t row = band.in_w * kBlock;
   const int64_t plane = band.in_rows * row;
-  for (int64_t k = 0; k < count; ++k) {
-    const TilePos p = Tile(g, first + k);
-    const int64_t y0 = p.ty * 4, x0 = p.tx * 4 - band.pad_left;
-    const bool inside = y0 + 6 <= band.in_rows && x0 >= 0 && x0 + 6 <= band.in_w;
-    for (int64_t cb = 0; cb < g.in_c / kBlock; ++cb) {
+  for (int64_t cb = ic0 / kBlock; cb < (ic0 + g.ic_block) / kBlock; ++cb) {
+    for (int64_t k = 0; k < count; ++k) {
+      const TilePos p = Tile(g, first + k);
+      const int64_t y0 = p.ty * 4, x0 = p.tx * 4 - band.pad_left;
+      const bool inside = y0 + 6 <= band.in_rows && x0 >= 0 && x0 + 6 <= band.in_w;
       const float* base = job.src + (p.n * (g.in_c / kBlock) + cb) * plane;
       V16 d[36], t[36];
       if (inside) {
+        #pragma GCC unroll 36
         for (int i = 0; i < 6; ++i) {
+          #pragma GCC unroll 36
           for (int j = 0; j < 6; ++j) {
             d[i * 6 + j] = _mm512_loadu_ps(base + (y0 + i) * row + (x0 + j) * kBlock);
           }
         }
       } else {
+        #pragma GCC unroll 36
         for (int i = 0; i < 6; ++i) {
+          #pragma GCC unroll 36
           for (int j = 0; j < 6; ++j) {
             const int64_t y = y0 + i, x = x0 + j;
             d[i * 6 + j] = y < band.in_rows && x >= 0 && x < band.in_w
@@ -297,12 +326,13 @@ void TransformInput(const Job& job, int64_t first, int64_t count, float* v) {
           }
         }
       }
+      #pragma GCC unroll 36
       for (int j = 0; j < 6; ++j) InputTransform6(d + j, 6, t + j);          // B^T d
+      #pragma GCC unroll 36
       for (int i = 0; i < 6; ++i) InputTransform6(t + 6 * i, 1, d + 6 * i);  // (B^T d) B
-      float* to = v + k * g.in_c + cb * kBlock;
-      for (int xi = 0; xi < kPoints; ++xi) {
-        _mm512_store_ps(to + xi * g.group * g.in_c, d[xi]);
-      }
+      float* to = v + k * kPoints * g.ic_block + cb * kBlock - ic0;
+      #pragma GCC unroll 36
+      for (int xi = 0; xi < kPoints; ++xi) _mm512_store_ps(to + xi * g.ic_block, d[xi]);
     }
   }
 }
@@ -322,9 +352,11 @@ V16 Activate(V16 x, Activation activation, float alpha) {
   }
 }
 
-// Output tiles [first, first + count) of chunk `chunk` from M[k][xi][OCc].
+// Output tiles [first, first + count) of chunk `chunk` from M[k][xi][OCc], the products of
+// one block of input channels: stored when `first_block`, else added to what the earlier
+// blocks left; the bias and activation applied when `last_block`.
 void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count,
-                     const float* m) {
+                     const float* m, bool first_block, bool last_block) {
   const Geometry& g = *job.g;
   const WinogradF43Conv::Band& band = *job.band;
   const int64_t out_rows = band.out_rows(), out_w = band.out_w();
@@ -332,52 +364,67 @@ void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count
   for (int64_t k = 0; k < count; ++k) {
     const TilePos p = Tile(g, first + k);
     const int64_t y0 = p.ty * 4, x0 = p.tx * 4;
-    const int64_t rows = std::min<int64_t>(4, out_rows - y0), cols = std::min<int64_t>(4, out_w - x0);
+    const int64_t rows = std::min<int64_t>(4, out_rows - y0);
+    const int64_t cols = std::min<int64_t>(4, out_w - x0);
     for (int64_t j = 0; j < g.nv; ++j) {
       const int64_t ob = chunk * g.nv + j;
       V16 mv[36], t[24], y[16];
+      #pragma GCC unroll 36
       for (int xi = 0; xi < kPoints; ++xi) {
         mv[xi] = _mm512_load_ps(m + (k * kPoints + xi) * g.oc_chunk + j * kBlock);
       }
+      #pragma GCC unroll 36
       for (int c = 0; c < 6; ++c) OutputTransform6(mv + c, 6, t + c, 6);  // t[4][6] = A^T m
+      #pragma GCC unroll 36
       for (int r = 0; r < 4; ++r) OutputTransform6(t + 6 * r, 1, y + 4 * r, 1);
-      const V16 bias = job.bias != nullptr ? _mm512_loadu_ps(job.bias + ob * kBlock)
-                                           : _mm512_setzero_ps();
+      const V16 bias = last_block && job.bias != nullptr
+                           ? _mm512_loadu_ps(job.bias + ob * kBlock)
+                           : _mm512_setzero_ps();
       float* out = job.dst + (p.n * (g.out_c / kBlock) + ob) * plane + y0 * row + x0 * kBlock;
       for (int64_t r = 0; r < rows; ++r) {
         for (int64_t c = 0; c < cols; ++c) {
-          _mm512_storeu_ps(out + r * row + c * kBlock,
-                           Activate(Add(y[r * 4 + c], bias), job.activation, job.alpha));
+          float* to = out + r * row + c * kBlock;
+          V16 value = y[r * 4 + c];
+          if (!first_block) value = Add(value, _mm512_loadu_ps(to));
+          if (last_block) value = Activate(Add(value, bias), job.activation, job.alpha);
+          _mm512_storeu_ps(to, value);
         }
       }
     }
   }
 }
 
-// One thread's part of the call: thread `tid` of `threads`.
+// One thread's part of the call: thread `tid` of `threads` takes an equal share of the
+// (chunk, tile) pairs, so the threads never wait for each other: each transforms the weights
+// of the chunks it touches itself (twice the work only for a chunk two threads share).
 void RunThread(const Job& job, int tid, int threads) {
   const Geometry& g = *job.g;
-  float* v = job.scratch + tid * (g.v_floats + g.m_floats);
+  float* u = job.scratch + tid * g.thread_floats();
+  float* v = u + g.u_floats;
   float* m = v + g.v_floats;
-  const int64_t tile_begin = g.tiles * tid / threads, tile_end = g.tiles * (tid + 1) / threads;
-  const int64_t u_point = g.in_c * g.oc_chunk;  // floats of U per point
-  for (int64_t chunk = 0; chunk < g.chunks; ++chunk) {
-    TransformWeights(job, chunk, g.in_c * tid / threads, g.in_c * (tid + 1) / threads);
-#pragma omp barrier
-    for (int64_t first = tile_begin; first < tile_end; first += g.group) {
-      const int64_t count = std::min(g.group, tile_end - first);
-      TransformInput(job, first, count, v);
-      for (int xi = 0; xi < kPoints; ++xi) {
-        for (int64_t k = 0; k < count; k += kTileBlock) {
-          const int tb = static_cast<int>(std::min<int64_t>(kTileBlock, count - k));
-          PickMicrokernel(g.nv, tb)(v + (xi * g.group + k) * g.in_c, g.in_c,
-                                    job.u + xi * u_point, g.in_c,
-                                    m + (k * kPoints + xi) * g.oc_chunk, kPoints * g.oc_chunk);
+  const int64_t total = g.chunks * g.tiles;
+  const int64_t begin = total * tid / threads, end = total * (tid + 1) / threads;
+  const int64_t u_point = g.ic_block * g.oc_chunk;  // floats of U per point
+  for (int64_t chunk = begin / g.tiles; chunk * g.tiles < end; ++chunk) {
+    const int64_t tile_begin = std::max(begin - chunk * g.tiles, int64_t{0});
+    const int64_t tile_end = std::min(end - chunk * g.tiles, g.tiles);
+    for (int64_t block = 0; block < g.ic_blocks; ++block) {
+      const int64_t ic0 = block * g.ic_block;
+      TransformWeights(job, chunk, ic0, u);
+      for (int64_t first = tile_begin; first < tile_end; first += g.group) {
+        const int64_t count = std::min(g.group, tile_end - first);
+        TransformInput(job, ic0, first, count, v);
+        for (int xi = 0; xi < kPoints; ++xi) {
+          for (int64_t k = 0; k < count; k += kTileBlock) {
+            const int tb = static_cast<int>(std::min<int64_t>(kTileBlock, count - k));
+            PickMicrokernel(g.nv, tb)(v + (k * kPoints + xi) * g.ic_block, kPoints * g.ic_block,
+                                      u + xi * u_point, g.ic_block,
+                                      m + (k * kPoints + xi) * g.oc_chunk, kPoints * g.oc_chunk);
+          }
         }
+        TransformOutput(job, chunk, first, count, m, block == 0, block + 1 == g.ic_blocks);
       }
-      TransformOutput(job, chunk, first, count, m);
     }
-#pragma omp barrier
   }
 }
 
@@ -389,8 +436,7 @@ void WinogradF43Conv::Run(const Band& band, const float* src, float* dst, void* 
   if (g.tiles <= 0) return;
   threads = std::max(threads, 1);
   Job job{&g,   &band, filter_.data(), bias_.empty() ? nullptr : bias_.data(), activation_,
-          alpha_, src, dst, static_cast<float*>(scratch),
-          static_cast<float*>(scratch) + g.u_floats};
+          alpha_, src, dst, static_cast<float*>(scratch)};
   if (threads == 1) {
     RunThread(job, 0, 1);
     return;

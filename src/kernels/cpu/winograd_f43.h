@@ -69,7 +69,7 @@ class WinogradF43Conv {
   WinogradF43Conv(std::vector<float> filter, std::vector<float> bias, int64_t in_c,
                   int64_t out_c, Activation activation, float alpha);
 
-  const std::vector<float> filter_;  // [3][3][IC][OC], as given
+  const std::vector<float> filter_;  // [OC / chunk][IC][3 * 3][chunk] (chunks: see the .cc)
   const std::vector<float> bias_;    // OC floats, or empty
   const int64_t in_c_, out_c_;
   const Activation activation_;
