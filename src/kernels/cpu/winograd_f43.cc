@@ -301,6 +301,20 @@ void TransformInput(const Job& job, int64_t ic0, int64_t first, int64_t count, f
   const int64_t plane = band.in_rows * row;
   for (int64_t cb = ic0 / kBlock; cb < (ic0 + g.ic_block) / kBlock; ++cb) {
     for (int64_t k = 0; k < count; ++k) {
+      if (k + 2 < count) {  // the next tiles' input, which the hardware misses
+        const TilePos p = Tile(g, first + k + 2);
+        const int64_t y0 = p.ty * 4, x0 = p.tx * 4 - band.pad_left;
+        if (y0 + 6 <= band.in_rows && x0 >= 0 && x0 + 6 <= band.in_w) {
+          const float* at = job.src + (p.n * (g.in_c / kBlock) + cb) * plane + y0 * row + x0 * kBlock;
+#pragma GCC unroll 6
+          for (int i = 0; i < 6; ++i) {
+#pragma GCC unroll 6
+            for (int j = 2; j < 6; ++j) {
+              _mm_prefetch(reinterpret_cast<const char*>(at + i * row + j * kBlock), _MM_HINT_T0);
+            }
+          }
+        }
+      }
       const TilePos p = Tile(g, first + k);
       const int64_t y0 = p.ty * 4, x0 = p.tx * 4 - band.pad_left;
       const bool inside = y0 + 6 <= band.in_rows && x0 >= 0 && x0 + 6 <= band.in_w;
@@ -362,6 +376,23 @@ void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count
   const int64_t out_rows = band.out_rows(), out_w = band.out_w();
   const int64_t row = out_w * kBlock, plane = out_rows * row;
   for (int64_t k = 0; k < count; ++k) {
+    if (!first_block && k + 2 < count) {  // the partial sums of the tile after next
+      const TilePos p = Tile(g, first + k + 2);
+      const int64_t y0 = p.ty * 4, x0 = p.tx * 4;
+      if (y0 + 4 <= out_rows && x0 + 4 <= out_w) {
+        for (int64_t j = 0; j < g.nv; ++j) {
+          const float* at = job.dst + (p.n * (g.out_c / kBlock) + chunk * g.nv + j) * plane +
+                            y0 * row + x0 * kBlock;
+#pragma GCC unroll 4
+          for (int r = 0; r < 4; ++r) {
+#pragma GCC unroll 4
+            for (int c = 0; c < 4; ++c) {
+              _mm_prefetch(reinterpret_cast<const char*>(at + r * row + c * kBlock), _MM_HINT_T0);
+            }
+          }
+        }
+      }
+    }
     const TilePos p = Tile(g, first + k);
     const int64_t y0 = p.ty * 4, x0 = p.tx * 4;
     const int64_t rows = std::min<int64_t>(4, out_rows - y0);
