@@ -17,7 +17,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
 
@@ -111,24 +110,11 @@ absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(
     }
     b.assign(bias->data<float>(), bias->data<float>() + out_c);
   }
-  // [3][3][IC][OC] -> [OC / chunk][IC][3 * 3][chunk]: what one chunk's transform reads, in
-  // the order it reads it.
-  const int64_t chunk = ChunkChannels(out_c);
-  const float* hwio = hwio_filter.data<float>();
-  std::vector<float> filter(hwio_filter.num_elements());
-  for (int64_t c = 0; c < out_c / chunk; ++c) {
-    for (int64_t ic = 0; ic < in_c; ++ic) {
-      for (int64_t tap = 0; tap < 9; ++tap) {
-        std::memcpy(filter.data() + ((c * in_c + ic) * 9 + tap) * chunk,
-                    hwio + (tap * in_c + ic) * out_c + c * chunk, chunk * sizeof(float));
-      }
-    }
-  }
   return std::unique_ptr<WinogradF43Conv>(new WinogradF43Conv(
-      std::move(filter), std::move(b), in_c, out_c, activation, leakyrelu_alpha));
+      hwio_filter, std::move(b), in_c, out_c, activation, leakyrelu_alpha));
 }
 
-WinogradF43Conv::WinogradF43Conv(std::vector<float> filter, std::vector<float> bias,
+WinogradF43Conv::WinogradF43Conv(Tensor filter, std::vector<float> bias,
                                  int64_t in_c, int64_t out_c, Activation activation, float alpha)
     : filter_(std::move(filter)),
       bias_(std::move(bias)),
@@ -249,7 +235,7 @@ MicrokernelFn PickMicrokernel(int64_t nv, int tb) {
 struct Job {
   const Geometry* g;
   const WinogradF43Conv::Band* band;
-  const float* filter;  // [OC / OCc][IC][3 * 3][OCc]
+  const float* filter;  // [3][3][IC][OC]
   const float* bias;    // OC or null
   Activation activation;
   float alpha;
@@ -266,8 +252,8 @@ void TransformWeights(const Job& job, int64_t chunk, int64_t ic0, float* u_block
       V16 k[9], t[18], u[36];
       #pragma GCC unroll 36
       for (int tap = 0; tap < 9; ++tap) {
-        k[tap] = _mm512_loadu_ps(job.filter + ((chunk * g.in_c + ic) * 9 + tap) * g.oc_chunk +
-                                 j * kBlock);
+        k[tap] = _mm512_loadu_ps(job.filter + (tap * g.in_c + ic) * g.out_c +
+                                 chunk * g.oc_chunk + j * kBlock);
       }
       #pragma GCC unroll 36
       for (int x = 0; x < 3; ++x) WeightTransform3(k + x, 3, t + x, 3);  // t[6][3] = G k
@@ -466,7 +452,7 @@ void WinogradF43Conv::Run(const Band& band, const float* src, float* dst, void* 
   const Geometry g = MakeGeometry(in_c_, out_c_, band);
   if (g.tiles <= 0) return;
   threads = std::max(threads, 1);
-  Job job{&g,   &band, filter_.data(), bias_.empty() ? nullptr : bias_.data(), activation_,
+  Job job{&g,   &band, filter_.data<float>(), bias_.empty() ? nullptr : bias_.data(), activation_,
           alpha_, src, dst, static_cast<float*>(scratch)};
   if (threads == 1) {
     RunThread(job, 0, 1);

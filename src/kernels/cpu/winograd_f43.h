@@ -6,7 +6,7 @@
 // independent GEMMs over the input channels, M[xi][tile][oc] = sum_ic V[xi][tile][ic] *
 // U[xi][ic][oc]. Unlike oneDNN's Winograd, which keeps the transformed weights of every output
 // channel plus the transformed input and output of the whole band in its scratchpad, this
-// one keeps only the filter itself (HWIO, its own size) and, per call, transforms the weights
+// one keeps only the filter itself (HWIO, shared, not copied) and, per call, transforms the weights
 // of one chunk of up to 64 output channels at a time (U: 36 * IC * 64 floats, shared by the
 // threads), running every tile of the band against it in groups of a few tiles whose
 // transformed input and products stay in L2 (re-transforming the input per chunk, ~8% of
@@ -34,8 +34,8 @@ class WinogradF43Conv {
 
   // `hwio_filter`: float [3, 3, IC, OC] (TensorFlow's layout), IC and OC multiples of 16.
   // `bias`: null or OC floats. `activation`: kNone, kRelu, kRelu6 or kLeakyRelu (with
-  // `leakyrelu_alpha`); others are Unimplemented, so the caller can fall back. Copies what
-  // it needs (the filter, the bias); the tensors need not outlive the object.
+  // `leakyrelu_alpha`); others are Unimplemented, so the caller can fall back. Shares the
+  // filter's buffer (no copy: it must not be modified after) and copies the bias.
   static absl::StatusOr<std::unique_ptr<WinogradF43Conv>> Create(const Tensor& hwio_filter,
                                                                  const Tensor* bias,
                                                                  Activation activation,
@@ -66,10 +66,10 @@ class WinogradF43Conv {
   }
 
  private:
-  WinogradF43Conv(std::vector<float> filter, std::vector<float> bias, int64_t in_c,
+  WinogradF43Conv(Tensor filter, std::vector<float> bias, int64_t in_c,
                   int64_t out_c, Activation activation, float alpha);
 
-  const std::vector<float> filter_;  // [OC / chunk][IC][3 * 3][chunk] (chunks: see the .cc)
+  const Tensor filter_;              // [3][3][IC][OC], shared with the caller's
   const std::vector<float> bias_;    // OC floats, or empty
   const int64_t in_c_, out_c_;
   const Activation activation_;
