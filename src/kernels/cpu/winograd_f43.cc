@@ -248,6 +248,14 @@ struct Job {
 void TransformWeights(const Job& job, int64_t chunk, int64_t ic0, float* u_block) {
   const Geometry& g = *job.g;
   for (int64_t ic = ic0; ic < ic0 + g.ic_block; ++ic) {
+    if (ic + 2 < g.in_c) {  // the filter rows two channels on: 9 strided streams
+      for (int tap = 0; tap < 9; ++tap) {
+        const float* at = job.filter + (tap * g.in_c + ic + 2) * g.out_c + chunk * g.oc_chunk;
+        for (int64_t j = 0; j < g.nv; ++j) {
+          _mm_prefetch(reinterpret_cast<const char*>(at + j * kBlock), _MM_HINT_T0);
+        }
+      }
+    }
     for (int64_t j = 0; j < g.nv; ++j) {
       V16 k[9], t[18], u[36];
       #pragma GCC unroll 36
