@@ -115,9 +115,10 @@ TEST(WinogradF43Test, MatchesDirectConvolution) {
     worst_activations = std::max(worst_activations, RunCase(c, 0.0));
     worst_signed = std::max(worst_signed, RunCase(c, -1.0));
   }
-  // Measured: 2.2e-6 and 1.2e-5 of the output range (at 256 input channels).
-  EXPECT_LT(worst_activations, 1e-5);
-  EXPECT_LT(worst_signed, 3e-5);
+  // Measured: 2.6e-6 and 5.8e-6 of the output range (oneDNN's Winograd: ~2.5e-6 on
+  // activation-like inputs, conv2d_onednn_test.cc).
+  EXPECT_LT(worst_activations, 5e-6);
+  EXPECT_LT(worst_signed, 1.5e-5);
   std::printf("max |error| / output range: %g (inputs in [0, 1]), %g (in [-1, 1])\n",
               worst_activations, worst_signed);
 }
