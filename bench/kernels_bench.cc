@@ -409,8 +409,8 @@ void BM_WinogradBand(benchmark::State& state, int64_t rows, int64_t w, int64_t i
     state.SkipWithError("needs AVX-512");
     return;
   }
-  const Tensor src = RandomTensor(tensorflow::DT_FLOAT,
-                                  TensorShape({1, ic / 16, rows + 2, w, 16}), 1, 0, 1);
+  const Tensor src =
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, ic / 16, rows + 2, w, 16}), 1, 0, 1);
   const Tensor filter =
       RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, ic, oc}), 2, -0.1, 0.1);
   const Tensor bias = RandomTensor(tensorflow::DT_FLOAT, TensorShape({oc}), 3);
@@ -442,14 +442,12 @@ void BM_WinogradBand(benchmark::State& state, int64_t rows, int64_t w, int64_t i
     onednn::AppendActivation(Activation::kRelu, 0, &post_ops);
     const dnnl::memory::desc src_md({1, ic, rows + 2, w}, kF32, Tag::nChw16c);
     const dnnl::memory::desc dst_md({1, oc, rows, w}, kF32, Tag::nChw16c);
-    const dnnl::memory::desc weights_md =
-        wino ? onednn::WinogradWeightsDesc(oc, ic, 3, 3)
-             : dnnl::memory::desc({oc, ic, 3, 3}, kF32, Tag::any);
+    const dnnl::memory::desc weights_md = wino ? onednn::WinogradWeightsDesc(oc, ic, 3, 3)
+                                               : dnnl::memory::desc({oc, ic, 3, 3}, kF32, Tag::any);
     dnnl::convolution_forward::desc desc(
         wino ? onednn::kWinogradPropKind : dnnl::prop_kind::forward_inference,
-        wino ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct,
-        src_md, weights_md, dnnl::memory::desc({oc}, kF32, Tag::x), dst_md, {1, 1}, {0, 0},
-        {0, 1}, {0, 1});
+        wino ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct, src_md,
+        weights_md, dnnl::memory::desc({oc}, kF32, Tag::x), dst_md, {1, 1}, {0, 0}, {0, 1}, {0, 1});
     pd.emplace(desc, onednn::MakeAttr(post_ops), onednn::CpuEngine());
     primitive.emplace(*pd);
     scratch_bytes = pd->scratchpad_desc().get_size();
@@ -554,9 +552,9 @@ void RegisterAll() {
         BandShape{"128->256_28x75", 28, 75, 128, 256},
         BandShape{"256->256_28x75", 28, 75, 256, 256}}) {
     for (int threads : {2, 1}) {
-      for (auto [impl, suffix] : {std::pair{BandImpl::kOurs, "ours"},
-                                  std::pair{BandImpl::kOneDnnWinograd, "onednn_wino"},
-                                  std::pair{BandImpl::kOneDnnDirect, "onednn_direct"}}) {
+      for (auto [impl, suffix] :
+           {std::pair{BandImpl::kOurs, "ours"}, std::pair{BandImpl::kOneDnnWinograd, "onednn_wino"},
+            std::pair{BandImpl::kOneDnnDirect, "onednn_direct"}}) {
         benchmark::RegisterBenchmark(
             absl::StrCat("WinogradBand/", b.name, "/", suffix, "/threads:", threads).c_str(),
             [b, impl, threads](benchmark::State& s) {

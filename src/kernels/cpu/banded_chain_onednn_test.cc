@@ -128,15 +128,14 @@ TEST(BandedChainOneDnn, OwnWinogradMatchesTheReference) {
   };
   const WinogradPolicy default_policy = GetWinogradPolicy();
   SetWinogradPolicy(WinogradPolicy::kAll);
-  for (auto [batch, h, w] : {std::tuple<int64_t, int64_t, int64_t>{1, 19, 23}, {5, 13, 10},
-                             {1, 40, 9}}) {
+  for (auto [batch, h, w] :
+       {std::tuple<int64_t, int64_t, int64_t>{1, 19, 23}, {5, 13, 10}, {1, 40, 9}}) {
     auto weights = [](const TensorShape& shape, uint32_t seed) {
       return RandomTensor(tensorflow::DT_FLOAT, shape, seed, -0.1, 0.1);
     };
     const std::vector<Tensor> inputs = {
         RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, 4, h, w, 16}), 1, 0, 1),
-        weights({3, 3, 64, 64}, 2), weights({64}, 3), weights({3, 3, 64, 80}, 4),
-        weights({80}, 5)};
+        weights({3, 3, 64, 64}, 2), weights({64}, 3), weights({3, 3, 64, 80}, 4), weights({80}, 5)};
     OpRunner reference(kBandedChainOp);
     configure(reference, 1);
     auto want = reference.Run(inputs, KernelVariant::kReference);
@@ -147,9 +146,9 @@ TEST(BandedChainOneDnn, OwnWinogradMatchesTheReference) {
       configure(banded, band_bytes);
       if (__builtin_cpu_supports("avx512f")) {
         const std::string impl = nn_testing::ImplementationOf(banded, inputs, 2);
-        EXPECT_EQ(impl.rfind("winograd_f43:avx512 (savedserve) | winograd_f43:avx512 (savedserve) | ",
-                             0),
-                  0u)
+        EXPECT_EQ(
+            impl.rfind("winograd_f43:avx512 (savedserve) | winograd_f43:avx512 (savedserve) | ", 0),
+            0u)
             << impl;
       }
       auto got = banded.Run(inputs, KernelVariant::kOptimized);

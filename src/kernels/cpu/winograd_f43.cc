@@ -34,9 +34,9 @@
 namespace savedserve {
 namespace {
 
-constexpr int64_t kBlock = 16;  // channels per vector (and per nChw16c block)
-constexpr int kPoints = 36;     // 6 x 6 transformed points
-constexpr int kTileBlock = 6;   // tiles per microkernel call
+constexpr int64_t kBlock = 16;    // channels per vector (and per nChw16c block)
+constexpr int kPoints = 36;       // 6 x 6 transformed points
+constexpr int kTileBlock = 6;     // tiles per microkernel call
 constexpr int64_t kIcBlock = 64;  // input channels per block of U (36 * 64 * 64 floats: 0.6 MB)
 constexpr int64_t kGroup = 12;    // tiles per group (V, M: 36 * 12 * 64 floats each)
 
@@ -86,8 +86,10 @@ bool WinogradF43Conv::Supported() {
 #endif
 }
 
-absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(
-    const Tensor& hwio_filter, const Tensor* bias, Activation activation, float leakyrelu_alpha) {
+absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(const Tensor& hwio_filter,
+                                                                         const Tensor* bias,
+                                                                         Activation activation,
+                                                                         float leakyrelu_alpha) {
   if (!Supported()) return absl::UnimplementedError("Winograd F(4x4,3x3) needs AVX-512F");
   const TensorShape& f = hwio_filter.shape();
   if (hwio_filter.dtype() != tensorflow::DT_FLOAT || f.rank() != 4 || f.dim(0) != 3 ||
@@ -96,9 +98,8 @@ absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(
   }
   const int64_t in_c = f.dim(2), out_c = f.dim(3);
   if (in_c <= 0 || out_c <= 0 || in_c % kBlock != 0 || out_c % kBlock != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Winograd F(4x4,3x3) needs channels in multiples of 16, not ", in_c, " -> ",
-                     out_c));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "Winograd F(4x4,3x3) needs channels in multiples of 16, not ", in_c, " -> ", out_c));
   }
   switch (activation) {
     case Activation::kNone:
@@ -117,12 +118,12 @@ absl::StatusOr<std::unique_ptr<WinogradF43Conv>> WinogradF43Conv::Create(
     }
     b.assign(bias->data<float>(), bias->data<float>() + out_c);
   }
-  return std::unique_ptr<WinogradF43Conv>(new WinogradF43Conv(
-      hwio_filter, std::move(b), in_c, out_c, activation, leakyrelu_alpha));
+  return std::unique_ptr<WinogradF43Conv>(
+      new WinogradF43Conv(hwio_filter, std::move(b), in_c, out_c, activation, leakyrelu_alpha));
 }
 
-WinogradF43Conv::WinogradF43Conv(Tensor filter, std::vector<float> bias,
-                                 int64_t in_c, int64_t out_c, Activation activation, float alpha)
+WinogradF43Conv::WinogradF43Conv(Tensor filter, std::vector<float> bias, int64_t in_c,
+                                 int64_t out_c, Activation activation, float alpha)
     : filter_(std::move(filter)),
       bias_(std::move(bias)),
       in_c_(in_c),
@@ -221,21 +222,31 @@ using MicrokernelFn = void (*)(const float*, int64_t, const float*, int64_t, flo
 template <int NV>
 MicrokernelFn PickMicrokernel(int tb) {
   switch (tb) {
-    case 1: return &Microkernel<NV, 1>;
-    case 2: return &Microkernel<NV, 2>;
-    case 3: return &Microkernel<NV, 3>;
-    case 4: return &Microkernel<NV, 4>;
-    case 5: return &Microkernel<NV, 5>;
-    default: return &Microkernel<NV, 6>;
+    case 1:
+      return &Microkernel<NV, 1>;
+    case 2:
+      return &Microkernel<NV, 2>;
+    case 3:
+      return &Microkernel<NV, 3>;
+    case 4:
+      return &Microkernel<NV, 4>;
+    case 5:
+      return &Microkernel<NV, 5>;
+    default:
+      return &Microkernel<NV, 6>;
   }
 }
 
 MicrokernelFn PickMicrokernel(int64_t nv, int tb) {
   switch (nv) {
-    case 1: return PickMicrokernel<1>(tb);
-    case 2: return PickMicrokernel<2>(tb);
-    case 3: return PickMicrokernel<3>(tb);
-    default: return PickMicrokernel<4>(tb);
+    case 1:
+      return PickMicrokernel<1>(tb);
+    case 2:
+      return PickMicrokernel<2>(tb);
+    case 3:
+      return PickMicrokernel<3>(tb);
+    default:
+      return PickMicrokernel<4>(tb);
   }
 }
 
@@ -265,19 +276,32 @@ void TransformWeights(const Job& job, int64_t chunk, int64_t ic0, float* u_block
     }
     for (int64_t j = 0; j < g.nv; ++j) {
       V16 k[9], t[18], u[36];
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int tap = 0; tap < 9; ++tap) {
-        k[tap] = _mm512_loadu_ps(job.filter + (tap * g.in_c + ic) * g.out_c +
-                                 chunk * g.oc_chunk + j * kBlock);
+        k[tap] = _mm512_loadu_ps(job.filter + (tap * g.in_c + ic) * g.out_c + chunk * g.oc_chunk +
+                                 j * kBlock);
       }
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int x = 0; x < 3; ++x) WeightTransform3(k + x, 3, t + x, 3);  // t[6][3] = G k
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int y = 0; y < 6; ++y) WeightTransform3(t + 3 * y, 1, u + 6 * y, 1);  // (G k) G^T
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int xi = 0; xi < kPoints; ++xi) {
         _mm512_store_ps(u_block + ((xi * g.ic_block + ic - ic0) * g.nv + j) * kBlock, u[xi]);
       }
+    }
+  }
+}
+
+// Prefetches pixels [kCol0, kCol1) of kRows rows `row` floats apart from `at` (16 channels,
+// one cache line, each).
+template <int kRows, int kCol0, int kCol1>
+void Prefetch(const float* at, int64_t row) {
+#pragma GCC unroll 6
+  for (int r = 0; r < kRows; ++r) {
+#pragma GCC unroll 6
+    for (int c = kCol0; c < kCol1; ++c) {
+      _mm_prefetch(reinterpret_cast<const char*>(at + r * row + c * kBlock), _MM_HINT_T0);
     }
   }
 }
@@ -306,14 +330,9 @@ void TransformInput(const Job& job, int64_t ic0, int64_t first, int64_t count, f
         const TilePos p = Tile(g, first + k + 2);
         const int64_t y0 = p.ty * 4, x0 = p.tx * 4 - band.pad_left;
         if (y0 + 6 <= band.in_rows && x0 >= 0 && x0 + 6 <= band.in_w) {
-          const float* at = job.src + (p.n * (g.in_c / kBlock) + cb) * plane + y0 * row + x0 * kBlock;
-#pragma GCC unroll 6
-          for (int i = 0; i < 6; ++i) {
-#pragma GCC unroll 6
-            for (int j = 2; j < 6; ++j) {
-              _mm_prefetch(reinterpret_cast<const char*>(at + i * row + j * kBlock), _MM_HINT_T0);
-            }
-          }
+          // Columns 0-1 are the previous tile's 4-5.
+          Prefetch<6, 2, 6>(
+              job.src + (p.n * (g.in_c / kBlock) + cb) * plane + y0 * row + x0 * kBlock, row);
         }
       }
       const TilePos p = Tile(g, first + k);
@@ -322,17 +341,17 @@ void TransformInput(const Job& job, int64_t ic0, int64_t first, int64_t count, f
       const float* base = job.src + (p.n * (g.in_c / kBlock) + cb) * plane;
       V16 d[36], t[36];
       if (inside) {
-        #pragma GCC unroll 36
+#pragma GCC unroll 36
         for (int i = 0; i < 6; ++i) {
-          #pragma GCC unroll 36
+#pragma GCC unroll 36
           for (int j = 0; j < 6; ++j) {
             d[i * 6 + j] = _mm512_loadu_ps(base + (y0 + i) * row + (x0 + j) * kBlock);
           }
         }
       } else {
-        #pragma GCC unroll 36
+#pragma GCC unroll 36
         for (int i = 0; i < 6; ++i) {
-          #pragma GCC unroll 36
+#pragma GCC unroll 36
           for (int j = 0; j < 6; ++j) {
             const int64_t y = y0 + i, x = x0 + j;
             d[i * 6 + j] = y < band.in_rows && x >= 0 && x < band.in_w
@@ -341,12 +360,12 @@ void TransformInput(const Job& job, int64_t ic0, int64_t first, int64_t count, f
           }
         }
       }
-      #pragma GCC unroll 36
-      for (int j = 0; j < 6; ++j) InputTransform6(d + j, 6, t + j);          // B^T d
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
+      for (int j = 0; j < 6; ++j) InputTransform6(d + j, 6, t + j);  // B^T d
+#pragma GCC unroll 36
       for (int i = 0; i < 6; ++i) InputTransform6(t + 6 * i, 1, d + 6 * i);  // (B^T d) B
       float* to = v + k * kPoints * g.ic_block + cb * kBlock - ic0;
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int xi = 0; xi < kPoints; ++xi) _mm512_store_ps(to + xi * g.ic_block, d[xi]);
     }
   }
@@ -370,8 +389,8 @@ V16 Activate(V16 x, Activation activation, float alpha) {
 // Output tiles [first, first + count) of chunk `chunk` from M[k][xi][OCc], the products of
 // one block of input channels: stored when `first_block`, else added to what the earlier
 // blocks left; the bias and activation applied when `last_block`.
-void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count,
-                     const float* m, bool first_block, bool last_block) {
+void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count, const float* m,
+                     bool first_block, bool last_block) {
   const Geometry& g = *job.g;
   const WinogradF43Conv::Band& band = *job.band;
   const int64_t out_rows = band.out_rows(), out_w = band.out_w();
@@ -382,15 +401,9 @@ void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count
       const int64_t y0 = p.ty * 4, x0 = p.tx * 4;
       if (y0 + 4 <= out_rows && x0 + 4 <= out_w) {
         for (int64_t j = 0; j < g.nv; ++j) {
-          const float* at = job.dst + (p.n * (g.out_c / kBlock) + chunk * g.nv + j) * plane +
-                            y0 * row + x0 * kBlock;
-#pragma GCC unroll 4
-          for (int r = 0; r < 4; ++r) {
-#pragma GCC unroll 4
-            for (int c = 0; c < 4; ++c) {
-              _mm_prefetch(reinterpret_cast<const char*>(at + r * row + c * kBlock), _MM_HINT_T0);
-            }
-          }
+          Prefetch<4, 0, 4>(job.dst + (p.n * (g.out_c / kBlock) + chunk * g.nv + j) * plane +
+                                y0 * row + x0 * kBlock,
+                            row);
         }
       }
     }
@@ -401,17 +414,16 @@ void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count
     for (int64_t j = 0; j < g.nv; ++j) {
       const int64_t ob = chunk * g.nv + j;
       V16 mv[36], t[24], y[16];
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int xi = 0; xi < kPoints; ++xi) {
         mv[xi] = _mm512_load_ps(m + (k * kPoints + xi) * g.oc_chunk + j * kBlock);
       }
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int c = 0; c < 6; ++c) OutputTransform6(mv + c, 6, t + c, 6);  // t[4][6] = A^T m
-      #pragma GCC unroll 36
+#pragma GCC unroll 36
       for (int r = 0; r < 4; ++r) OutputTransform6(t + 6 * r, 1, y + 4 * r, 1);
-      const V16 bias = last_block && job.bias != nullptr
-                           ? _mm512_loadu_ps(job.bias + ob * kBlock)
-                           : _mm512_setzero_ps();
+      const V16 bias = last_block && job.bias != nullptr ? _mm512_loadu_ps(job.bias + ob * kBlock)
+                                                         : _mm512_setzero_ps();
       float* out = job.dst + (p.n * (g.out_c / kBlock) + ob) * plane + y0 * row + x0 * kBlock;
       for (int64_t r = 0; r < rows; ++r) {
         for (int64_t c = 0; c < cols; ++c) {
@@ -467,8 +479,15 @@ void WinogradF43Conv::Run(const Band& band, const float* src, float* dst, void* 
   const Geometry g = MakeGeometry(in_c_, out_c_, band);
   if (g.tiles <= 0) return;
   threads = std::max(threads, 1);
-  Job job{&g,   &band, filter_.data<float>(), bias_.empty() ? nullptr : bias_.data(), activation_,
-          alpha_, src, dst, static_cast<float*>(scratch)};
+  Job job{&g,
+          &band,
+          filter_.data<float>(),
+          bias_.empty() ? nullptr : bias_.data(),
+          activation_,
+          alpha_,
+          src,
+          dst,
+          static_cast<float*>(scratch)};
   if (threads == 1) {
     RunThread(job, 0, 1);
     return;

@@ -67,11 +67,11 @@ class WinogradF43Conv {
   }
 
  private:
-  WinogradF43Conv(Tensor filter, std::vector<float> bias, int64_t in_c,
-                  int64_t out_c, Activation activation, float alpha);
+  WinogradF43Conv(Tensor filter, std::vector<float> bias, int64_t in_c, int64_t out_c,
+                  Activation activation, float alpha);
 
-  const Tensor filter_;              // [3][3][IC][OC], shared with the caller's
-  const std::vector<float> bias_;    // OC floats, or empty
+  const Tensor filter_;            // [3][3][IC][OC], shared with the caller's
+  const std::vector<float> bias_;  // OC floats, or empty
   const int64_t in_c_, out_c_;
   const Activation activation_;
   const float alpha_;

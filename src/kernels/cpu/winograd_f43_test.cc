@@ -32,9 +32,9 @@ std::string Name(const Case& c) {
 double RunCase(const Case& c, double input_lo) {
   const WinogradF43Conv::Band band{c.batch, c.in_rows, c.in_w, c.pad_left, c.pad_right};
   const int64_t out_rows = band.out_rows(), out_w = band.out_w();
-  const Tensor input = RandomTensor(
-      tensorflow::DT_FLOAT, TensorShape({c.batch, c.in_c / 16, c.in_rows, c.in_w, 16}), 1,
-      input_lo, 1.0);
+  const Tensor input =
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({c.batch, c.in_c / 16, c.in_rows, c.in_w, 16}),
+                   1, input_lo, 1.0);
   const Tensor filter =
       RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, c.in_c, c.out_c}), 2, -0.2, 0.2);
   const Tensor bias = RandomTensor(tensorflow::DT_FLOAT, TensorShape({c.out_c}), 3);
@@ -44,8 +44,8 @@ double RunCase(const Case& c, double input_lo) {
 
   const size_t scratch_bytes = (*conv)->ScratchBytes(band, c.threads);
   std::vector<float> scratch(scratch_bytes / sizeof(float) + 16);
-  float* aligned = reinterpret_cast<float*>(
-      (reinterpret_cast<uintptr_t>(scratch.data()) + 63) / 64 * 64);
+  float* aligned =
+      reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch.data()) + 63) / 64 * 64);
   const int64_t out_size = c.batch * c.out_c * out_rows * out_w;
   std::vector<float> out(out_size, std::nanf(""));
   (*conv)->Run(band, input.data<float>(), out.data(), aligned, c.threads);
@@ -67,7 +67,8 @@ double RunCase(const Case& c, double input_lo) {
               const int64_t ix = x + kx - c.pad_left;
               if (ix < 0 || ix >= c.in_w) continue;
               for (int64_t ic = 0; ic < c.in_c; ++ic) {
-                sum += double{at(n, ic, y + ky, ix)} * w[((ky * 3 + kx) * c.in_c + ic) * c.out_c + oc];
+                sum +=
+                    double{at(n, ic, y + ky, ix)} * w[((ky * 3 + kx) * c.in_c + ic) * c.out_c + oc];
               }
             }
           }
@@ -92,8 +93,8 @@ double RunCase(const Case& c, double input_lo) {
 
 TEST(WinogradF43Test, MatchesDirectConvolution) {
   std::vector<Case> cases = {
-      {1, 6, 4, 0, 0, 16, 16, false, Activation::kNone, 1},    // one whole tile
-      {1, 3, 7, 1, 1, 16, 32, true, Activation::kNone, 2},     // one row, partial tiles
+      {1, 6, 4, 0, 0, 16, 16, false, Activation::kNone, 1},  // one whole tile
+      {1, 3, 7, 1, 1, 16, 32, true, Activation::kNone, 2},   // one row, partial tiles
       {1, 30, 19, 1, 1, 32, 48, true, Activation::kRelu, 2},
       {1, 22, 75, 1, 1, 64, 64, true, Activation::kRelu, 2},
       {3, 9, 7, 1, 0, 16, 80, false, Activation::kRelu6, 2},
@@ -101,7 +102,7 @@ TEST(WinogradF43Test, MatchesDirectConvolution) {
       {1, 10, 75, 0, 0, 128, 128, true, Activation::kRelu, 2},
       {1, 14, 23, 1, 1, 256, 256, true, Activation::kRelu, 2},
       {2, 8, 38, 1, 1, 256, 64, false, Activation::kNone, 1},
-      {1, 5, 3, 1, 1, 16, 16, true, Activation::kRelu6, 2},    // out_w 3: one partial column
+      {1, 5, 3, 1, 1, 16, 16, true, Activation::kRelu6, 2},  // out_w 3: one partial column
       {1, 4, 300, 1, 1, 64, 64, true, Activation::kRelu, 2},
   };
   for (int64_t rows = 3; rows <= 12; ++rows) {  // every row remainder, both paddings
