@@ -22,7 +22,7 @@ void RegisterImportCommand(CLI::App& app, int* exit_code);
 inline constexpr char kConvWinogradHelp[] =
     "Where 3x3 stride-1 convolutions use Winograd F(4x4,3x3), about 2x faster than direct "
     "convolution; oneDNN's needs up to tens of MB of scratch per running request, ours (in "
-    "depth-first chains, e.g. SSD300's blocks 1-5) ~2 MB: 'large' only on large images "
+    "depth-first chains, e.g. SSD300's blocks 1-3) ~2 MB: 'large' only on large images "
     "(>= 2048 output pixels; served SSD300 then peaks as with 'none'), 'all' wherever "
     "faster (SSD300: ~36 MiB more), 'none' direct only";
 // The values --conv_winograd takes.

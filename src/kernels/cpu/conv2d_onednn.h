@@ -20,12 +20,16 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 // 141 ms instead of 284 ms on 2 Zen 4 cores, bench/kernels_bench.cc) with slightly larger
 // rounding error (at most ~2.5e-6 of the output range on the shapes in conv2d_onednn_test.cc
 // and winograd_f43_test.cc). What runs it:
-//   - stages of a _BandedChain (banded_chain_onednn.cc; SSD300's blocks 1-5): our own
-//     Winograd (winograd_f43.h) where it applies: ~1.6 MB of scratch at 2 threads and the
-//     filter shared, not copied. On SSD300's band shapes, 2 threads, best of 3 runs on a
-//     busy machine (bench/kernels_bench.cc WinogradBand/*): 64->64 16x300 725 GFLOP/s
-//     effective, 64->128 20x150 725, 128->256 28x75 664, where oneDNN's Winograd (below)
-//     does 600, 600 and 533 with 8-18 MB of scratch, and its direct convolution ~230.
+//   - stages of a _BandedChain (banded_chain_onednn.cc, e.g. SSD300's blocks 1-3): our own
+//     Winograd (winograd_f43.h) where it applies: 0.8 MB of scratch per thread and the
+//     filter shared, not copied. On SSD300's band shapes (bench/kernels_bench.cc
+//     WinogradBand/*, best of 3 runs on a busy machine, 1 thread, effective GFLOP/s):
+//       64->64 16x300   378, oneDNN's Winograd 213 (12 MB scratch), direct 116
+//       64->128 20x150  366,                   269 (13 MB),                117
+//       128->128 20x150 365,                   265 (16 MB),                115
+//       128->256 28x75  348,                   282 (18 MB),                116
+//       256->256 28x75  338,                   297 (26 MB),                115
+//     At 2 threads the first four: 714-722 / 620 against 559-588 / 501.
 //   - other convolutions (and stages ours cannot run): oneDNN's Winograd, which transforms
 //     the weights on each call (onednn::kWinogradPropKind) into a scratchpad of up to tens of
 //     MB per running request (25.5 MB for a 256->256 band of 28x75).

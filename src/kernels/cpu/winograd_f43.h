@@ -10,7 +10,8 @@
 // weights of 64 input x up to 64 output channels at a time (0.6 MB), running the band's
 // tiles against it in groups of 12 whose transformed input and products stay in L2. Scratch
 // is 0.8 MB per thread whatever the band and channels (ScratchBytes); SSD300's band shapes
-// run at 1.1-1.25x the speed of oneDNN's Winograd (bench/kernels_bench.cc WinogradBand/*).
+// run 1.14-1.8x as fast as oneDNN's Winograd with its weights transformed per call, as
+// savedserve runs it (numbers in conv2d_onednn.h).
 //
 // Rounding: like oneDNN's Winograd, a few 1e-6 of the output's range: at most 2.6e-6 on
 // activation-like inputs, 5.8e-6 on signed ones (winograd_f43_test.cc).
