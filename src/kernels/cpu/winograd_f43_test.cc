@@ -104,6 +104,9 @@ TEST(WinogradF43Test, MatchesDirectConvolution) {
       {2, 8, 38, 1, 1, 256, 64, false, Activation::kNone, 1},
       {1, 5, 3, 1, 1, 16, 16, true, Activation::kRelu6, 2},  // out_w 3: one partial column
       {1, 4, 300, 1, 1, 64, 64, true, Activation::kRelu, 2},
+      {1, 7, 13, 1, 1, 96, 96, true, Activation::kRelu, 2},     // 2 IC blocks of 32, OC 48s
+      {1, 9, 11, 1, 1, 192, 160, false, Activation::kNone, 2},  // 3 IC blocks, OC in 32s
+      {1, 3, 3, 1, 1, 16, 16, true, Activation::kNone, 3},      // one tile, idle threads
   };
   for (int64_t rows = 3; rows <= 12; ++rows) {  // every row remainder, both paddings
     cases.push_back({1, rows, 9, rows % 2, (rows / 2) % 2, 16, 32, rows % 3 == 0,
