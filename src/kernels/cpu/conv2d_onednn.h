@@ -29,7 +29,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 //       128->128 20x150 365,                   265 (16 MB),                115
 //       128->256 28x75  348,                   282 (18 MB),                116
 //       256->256 28x75  338,                   297 (26 MB),                115
-//     At 2 threads the first four: 714-722 / 620 against 559-588 / 501.
+//     At 2 threads (best of 3 in a quiet moment): ours 734, 732, 736, 711, 701; oneDNN's
+//     Winograd 604, 635, 492, 593, 587; direct ~234 (99% of the FMA peak).
 //   - other convolutions (and stages ours cannot run): oneDNN's Winograd, which transforms
 //     the weights on each call (onednn::kWinogradPropKind) into a scratchpad of up to tens of
 //     MB per running request (25.5 MB for a 256->256 band of 28x75).
@@ -37,7 +38,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> CreateOneDnnConvKernel(const KernelCon
 //   kNone:  direct only; ~158 MiB, what loading the model peaks at anyway
 //   kLarge: only on images of >= kWinogradMinPixels output pixels (SSD300's blocks 1-3,
 //           all in chains, so all ours): ~158 MiB, as kNone (with oneDNN's Winograd
-//           there: ~176 MiB). The default.
+//           there: 176-181 MiB). The default.
 //   kAll:   wherever it is faster; ~195 MiB (oneDNN's Winograd outside chains too)
 enum class WinogradPolicy { kNone, kLarge, kAll };
 inline constexpr int64_t kWinogradMinPixels = 2048;
