@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -125,6 +126,32 @@ TEST(WinogradF43Test, MatchesDirectConvolution) {
   EXPECT_LT(worst_signed, 1.5e-5);
   std::printf("max |error| / output range: %g (inputs in [0, 1]), %g (in [-1, 1])\n",
               worst_activations, worst_signed);
+}
+
+// Run from several threads at once (each with its own scratch and an OpenMP team of 2) gives
+// what one run alone gives, bit for bit (the same split, so the same order of operations).
+TEST(WinogradF43Test, ConcurrentRunsAgree) {
+  if (!WinogradF43Conv::Supported()) GTEST_SKIP() << "no AVX-512";
+  const WinogradF43Conv::Band band{2, 13, 21, 1, 1};
+  const Tensor input =
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({2, 8, band.in_rows, band.in_w, 16}), 1);
+  const Tensor filter = RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, 128, 96}), 2);
+  auto conv = WinogradF43Conv::Create(filter, nullptr, Activation::kRelu);
+  ASSERT_TRUE(conv.ok()) << conv.status();
+  const size_t out_size = 2 * 96 * band.out_rows() * band.out_w();
+  auto run = [&](std::vector<float>* out) {
+    Tensor scratch(tensorflow::DT_FLOAT,
+                   TensorShape({static_cast<int64_t>((*conv)->ScratchBytes(band, 2) / 4)}));
+    out->assign(out_size, 0.0f);
+    (*conv)->Run(band, input.data<float>(), out->data(), scratch.raw_data(), 2);
+  };
+  std::vector<float> want;
+  run(&want);
+  std::vector<std::vector<float>> got(4);
+  std::vector<std::thread> threads;
+  for (auto& out : got) threads.emplace_back(run, &out);
+  for (std::thread& t : threads) t.join();
+  for (const auto& out : got) EXPECT_EQ(out, want);
 }
 
 TEST(WinogradF43Test, CreateRejectsWhatItCannotRun) {
