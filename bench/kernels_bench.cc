@@ -1,19 +1,25 @@
 // Kernel benchmarks: conv, depthwise, pooling, matmul, batch matmul, bias add and batch norm
 // (reference and optimized variants), and every convolution of SSD300-VGG16 (docs/ssd.md),
 // layer by layer (fused bias + ReLU, packed weights, batch 1, 2 threads) and summed (with
-// and without Winograd, 2 and 1 threads). Each reports ms per run, GFLOP/s and the percentage of
+// and without Winograd, 2 and 1 threads), and the bands of SSD300's Winograd chain stages
+// (WinogradBand/*: our Winograd against oneDNN's and its direct convolution, with the scratch
+// each needs). Each reports ms per run, GFLOP/s and the percentage of
 // this machine's FMA peak, which the first benchmarks measure in the same run with a register-only
 // FMA loop (AVX-512 when the CPU has it, else AVX2) on 1 and 2 threads. Rates come from the
 // best iteration (and the best peak run), which is what survives a shared, busy machine.
 //
-//   build/bench/kernels_bench [--benchmark_filter=Ssd300]
+//   build/bench/kernels_bench [--benchmark_filter=Ssd300|WinogradBand]
 #include <immintrin.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,6 +28,8 @@
 #include "base/thread_pool.h"
 #include "benchmark/benchmark.h"
 #include "kernels/cpu/conv2d_onednn.h"
+#include "kernels/cpu/onednn_util.h"
+#include "kernels/cpu/winograd_f43.h"
 #include "kernels/kernel_testing.h"
 
 namespace savedserve {
@@ -389,6 +397,96 @@ void BM_Ssd300All(benchmark::State& state, int threads, bool winograd) {
   state.counters["GFLOP"] = flops / 1e9;
 }
 
+// ---- SSD300's banded Winograd convolutions ----------------------------------------------
+// One band of a _BandedChain conv stage (cpu/banded_chain_onednn.cc): input [1, IC/16,
+// rows + 2, w, 16] (the rows' halo included), SAME padding along columns, bias + ReLU,
+// 2 and 1 threads. Ours (cpu/winograd_f43.h), oneDNN's Winograd as the serving path builds it
+// (onednn::kWinogradPropKind: weights transformed per call) and oneDNN's direct convolution.
+// GFLOP/s count the direct convolution's flops; "scratch_MB" is the scratch each needs.
+enum class BandImpl { kOurs, kOneDnnWinograd, kOneDnnDirect };
+
+void BM_WinogradBand(benchmark::State& state, int64_t rows, int64_t w, int64_t ic, int64_t oc,
+                     BandImpl impl, int threads) {
+  if (!HasAvx512()) {
+    state.SkipWithError("needs AVX-512");
+    return;
+  }
+  const Tensor src =
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({1, ic / 16, rows + 2, w, 16}), 1, 0, 1);
+  const Tensor filter =
+      RandomTensor(tensorflow::DT_FLOAT, TensorShape({3, 3, ic, oc}), 2, -0.1, 0.1);
+  const Tensor bias = RandomTensor(tensorflow::DT_FLOAT, TensorShape({oc}), 3);
+  Tensor dst(tensorflow::DT_FLOAT, TensorShape({1, oc / 16, rows, w, 16}));
+  std::function<void()> run;
+  size_t scratch_bytes = 0;
+  std::unique_ptr<WinogradF43Conv> ours;
+  std::shared_ptr<TensorBuffer> scratch;
+  std::optional<dnnl::convolution_forward::primitive_desc> pd;
+  std::optional<dnnl::convolution_forward> primitive;
+  std::shared_ptr<TensorBuffer> weights;
+  const WinogradF43Conv::Band band{1, rows + 2, w, 1, 1};
+  if (impl == BandImpl::kOurs) {
+    auto created = WinogradF43Conv::Create(filter, &bias, Activation::kRelu);
+    if (!created.ok()) {
+      state.SkipWithError(std::string(created.status().message()).c_str());
+      return;
+    }
+    ours = *std::move(created);
+    scratch_bytes = ours->ScratchBytes(band, threads);
+    scratch = AllocateBufferForOverwrite(scratch_bytes);
+    run = [&] { ours->Run(band, src.data<float>(), dst.data<float>(), scratch->data(), threads); };
+  } else {
+    using Tag = dnnl::memory::format_tag;
+    constexpr auto kF32 = dnnl::memory::data_type::f32;
+    const bool wino = impl == BandImpl::kOneDnnWinograd;
+    omp_set_num_threads(threads);
+    dnnl::post_ops post_ops;
+    onednn::AppendActivation(Activation::kRelu, 0, &post_ops);
+    const dnnl::memory::desc src_md({1, ic, rows + 2, w}, kF32, Tag::nChw16c);
+    const dnnl::memory::desc dst_md({1, oc, rows, w}, kF32, Tag::nChw16c);
+    const dnnl::memory::desc weights_md = wino ? onednn::WinogradWeightsDesc(oc, ic, 3, 3)
+                                               : dnnl::memory::desc({oc, ic, 3, 3}, kF32, Tag::any);
+    dnnl::convolution_forward::desc desc(
+        wino ? onednn::kWinogradPropKind : dnnl::prop_kind::forward_inference,
+        wino ? dnnl::algorithm::convolution_winograd : dnnl::algorithm::convolution_direct, src_md,
+        weights_md, dnnl::memory::desc({oc}, kF32, Tag::x), dst_md, {1, 1}, {0, 0}, {0, 1}, {0, 1});
+    pd.emplace(desc, onednn::MakeAttr(post_ops), onednn::CpuEngine());
+    primitive.emplace(*pd);
+    scratch_bytes = pd->scratchpad_desc().get_size();
+    scratch = AllocateBufferForOverwrite(std::max<size_t>(scratch_bytes, 1));
+    weights = AllocateBufferForOverwrite(pd->weights_desc().get_size());
+    std::memset(weights->data(), 0, pd->weights_desc().get_size());
+    state.SetLabel(pd->impl_info_str());
+    run = [&] {
+      dnnl::stream& stream = onednn::ThreadStream();
+      primitive->execute(
+          stream, {{DNNL_ARG_SRC, onednn::Wrap(pd->src_desc(), src.data<float>())},
+                   {DNNL_ARG_WEIGHTS, onednn::Wrap(pd->weights_desc(), weights->data())},
+                   {DNNL_ARG_BIAS, onednn::Wrap(pd->bias_desc(), bias.data<float>())},
+                   {DNNL_ARG_DST, onednn::Wrap(pd->dst_desc(), dst.data<float>())},
+                   {DNNL_ARG_SCRATCHPAD, onednn::Wrap(pd->scratchpad_desc(), scratch->data())}});
+      stream.wait();
+    };
+  }
+  run();  // warm-up
+  double seconds = 0, best = 1e30;
+  for (auto _ : state) {
+    auto start = std::chrono::steady_clock::now();
+    run();
+    const double t =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    seconds += t;
+    best = std::min(best, t);
+  }
+  const double flops = 2.0 * 9 * ic * oc * rows * w;
+  state.counters["ms"] = seconds / std::max<int64_t>(state.iterations(), 1) * 1e3;
+  state.counters["best_ms"] = best * 1e3;
+  state.counters["GFLOP/s"] = flops / best / 1e9;
+  const double peak = g_peak_gflops[std::min(threads, 2)];  // Winograd can pass 100%
+  if (peak > 0) state.counters["%peak"] = 100.0 * flops / best / 1e9 / peak;
+  state.counters["scratch_MB"] = scratch_bytes / 1e6;
+}
+
 void RegisterAll() {
   constexpr auto kRef = KernelVariant::kReference;
   constexpr auto kOpt = KernelVariant::kOptimized;
@@ -446,6 +544,30 @@ void RegisterAll() {
         [shape](benchmark::State& s) { BM_Conv(s, shape, 1, true, kOpt, 2); })
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime();
+  }
+  // SSD300's Winograd band shapes (the _BandedChain stages of blocks 1-3).
+  struct BandShape {
+    const char* name;
+    int64_t rows, w, ic, oc;
+  };
+  for (const BandShape& b :
+       {BandShape{"64->64_16x300", 16, 300, 64, 64}, BandShape{"64->128_20x150", 20, 150, 64, 128},
+        BandShape{"128->128_20x150", 20, 150, 128, 128},
+        BandShape{"128->256_28x75", 28, 75, 128, 256},
+        BandShape{"256->256_28x75", 28, 75, 256, 256}}) {
+    for (int threads : {2, 1}) {
+      for (auto [impl, suffix] :
+           {std::pair{BandImpl::kOurs, "ours"}, std::pair{BandImpl::kOneDnnWinograd, "onednn_wino"},
+            std::pair{BandImpl::kOneDnnDirect, "onednn_direct"}}) {
+        benchmark::RegisterBenchmark(
+            absl::StrCat("WinogradBand/", b.name, "/", suffix, "/threads:", threads).c_str(),
+            [b, impl, threads](benchmark::State& s) {
+              BM_WinogradBand(s, b.rows, b.w, b.ic, b.oc, impl, threads);
+            })
+            ->Unit(benchmark::kMillisecond)
+            ->UseRealTime();
+      }
+    }
   }
   // All of them in sequence (one image), with Winograd (the default) and direct only.
   for (int threads : {2, 1}) {

@@ -21,9 +21,10 @@ void RegisterImportCommand(CLI::App& app, int* exit_code);
 // Help of --conv_winograd (serve, bench): the speed/memory trade of Winograd convolutions.
 inline constexpr char kConvWinogradHelp[] =
     "Where 3x3 stride-1 convolutions use Winograd F(4x4,3x3), about 2x faster than direct "
-    "convolution but needing up to tens of MB of scratch per running request: 'large' only "
-    "on large images (>= 2048 output pixels; served SSD300 ~195 MiB, ~245 ms), 'all' "
-    "wherever faster (~220 MiB, ~205 ms), 'none' direct only (~175 MiB, ~320 ms)";
+    "convolution; oneDNN's needs up to tens of MB of scratch per running request, ours (in "
+    "depth-first chains, e.g. SSD300's blocks 1-3) ~2 MB: 'large' only on large images "
+    "(>= 2048 output pixels; served SSD300 then peaks as with 'none'), 'all' wherever "
+    "faster (SSD300: ~36 MiB more), 'none' direct only";
 // The values --conv_winograd takes.
 inline const std::vector<std::string> kConvWinogradValues = {"large", "all", "none", "true",
                                                              "false"};

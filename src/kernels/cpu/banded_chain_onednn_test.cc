@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "kernels/cpu/conv2d_onednn.h"
+#include "kernels/cpu/onednn_test_util.h"
 #include "kernels/kernel_testing.h"
 #include "kernels/ops/banded_chain.h"
 #include "kernels/ops/blocked_layout.h"
@@ -93,6 +94,67 @@ TEST(BandedChainOneDnn, MatchesTheReferenceForAnyBandSize) {
         EXPECT_EQ((*got)[0].shape(), (*want)[0].shape());
         EXPECT_TRUE(TensorsNear((*got)[0], (*want)[0], 1e-5));
       }
+    }
+  }
+  SetWinogradPolicy(default_policy);
+}
+
+// A VGG-like chain on blocked input: 3x3 SAME convolutions with 64 channels, which run as
+// our Winograd (winograd_f43.h) where WinogradPays, then a max pool.
+TEST(BandedChainOneDnn, OwnWinogradMatchesTheReference) {
+  auto conv = [](const std::string& name, const std::string& activation) {
+    tensorflow::NodeDef c = Stage("_FusedConv2D", name, true);
+    SetList(&c, "strides", {1, 1, 1, 1});
+    (*c.mutable_attr())["padding"].set_s("SAME");
+    auto* ops = (*c.mutable_attr())["fused_ops"].mutable_list();
+    ops->add_s("BiasAdd");
+    ops->add_s(activation);
+    (*c.mutable_attr())["num_args"].set_i(1);
+    return c.SerializeAsString();
+  };
+  tensorflow::NodeDef pool = Stage("MaxPool", "pool", true);
+  SetList(&pool, "ksize", {1, 2, 2, 1});
+  SetList(&pool, "strides", {1, 2, 2, 1});
+  (*pool.mutable_attr())["padding"].set_s("SAME");
+  const std::vector<std::string> stages = {conv("c1", "Relu"), conv("c2", "Relu6"),
+                                           pool.SerializeAsString()};
+  auto configure = [&](OpRunner& r, int64_t band_bytes) {
+    r.Attr("T", tensorflow::DT_FLOAT)
+        .Attr(kStagesAttr, stages)
+        .Attr(kStageInputsAttr, std::vector<int64_t>{2, 2, 0})
+        .Attr(kBandBytesAttr, band_bytes)
+        .Threads(2);
+    for (int i = 1; i <= 4; ++i) r.ConstantInput(i);
+  };
+  const WinogradPolicy default_policy = GetWinogradPolicy();
+  SetWinogradPolicy(WinogradPolicy::kAll);
+  for (auto [batch, h, w] :
+       {std::tuple<int64_t, int64_t, int64_t>{1, 19, 23}, {5, 13, 10}, {1, 40, 9}}) {
+    auto weights = [](const TensorShape& shape, uint32_t seed) {
+      return RandomTensor(tensorflow::DT_FLOAT, shape, seed, -0.1, 0.1);
+    };
+    const std::vector<Tensor> inputs = {
+        RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, 4, h, w, 16}), 1, 0, 1),
+        weights({3, 3, 64, 64}, 2), weights({64}, 3), weights({3, 3, 64, 80}, 4), weights({80}, 5)};
+    OpRunner reference(kBandedChainOp);
+    configure(reference, 1);
+    auto want = reference.Run(inputs, KernelVariant::kReference);
+    ASSERT_TRUE(want.ok()) << want.status();
+    for (int64_t band_bytes : {int64_t{1}, int64_t{20000}, int64_t{1} << 30}) {
+      SCOPED_TRACE(absl::StrCat(batch, "x", h, "x", w, " bands of ", band_bytes, " bytes"));
+      OpRunner banded(kBandedChainOp);
+      configure(banded, band_bytes);
+      if (__builtin_cpu_supports("avx512f")) {
+        const std::string impl = nn_testing::ImplementationOf(banded, inputs, 2);
+        EXPECT_EQ(
+            impl.rfind("winograd_f43:avx512 (savedserve) | winograd_f43:avx512 (savedserve) | ", 0),
+            0u)
+            << impl;
+      }
+      auto got = banded.Run(inputs, KernelVariant::kOptimized);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ((*got)[0].shape(), (*want)[0].shape());
+      EXPECT_TRUE(TensorsNear((*got)[0], (*want)[0], 1e-5));
     }
   }
   SetWinogradPolicy(default_policy);
