@@ -160,6 +160,72 @@ TEST(BandedChainOneDnn, OwnWinogradMatchesTheReference) {
   SetWinogradPolicy(default_policy);
 }
 
+// Pools inside the chain and a stride-2 convolution, on blocked input: conv 3x3 SAME + bias +
+// relu (32) -> max pool 2x2/2 SAME -> conv 3x3 stride 2 SAME (32) -> conv 3x3 SAME (48) ->
+// max pool 3x3/2 VALID -> conv 1x1 (16). Odd heights (75 -> 38 -> 19 -> 19 -> 9), batches of
+// 1-3 and 6, bands of one row to the whole image.
+TEST(BandedChainOneDnn, InteriorPoolsAndStrideTwo) {
+  auto conv = [](const std::string& name, int64_t stride, bool bias) {
+    tensorflow::NodeDef c = Stage(bias ? "_FusedConv2D" : "Conv2D", name, true);
+    SetList(&c, "strides", {1, stride, stride, 1});
+    (*c.mutable_attr())["padding"].set_s("SAME");
+    if (bias) {
+      auto* ops = (*c.mutable_attr())["fused_ops"].mutable_list();
+      ops->add_s("BiasAdd");
+      ops->add_s("Relu");
+      (*c.mutable_attr())["num_args"].set_i(1);
+    }
+    return c.SerializeAsString();
+  };
+  auto pool = [](const std::string& name, int64_t k, int64_t stride, const std::string& padding) {
+    tensorflow::NodeDef p = Stage("MaxPool", name, true);
+    SetList(&p, "ksize", {1, k, k, 1});
+    SetList(&p, "strides", {1, stride, stride, 1});
+    (*p.mutable_attr())["padding"].set_s(padding);
+    return p.SerializeAsString();
+  };
+  const std::vector<std::string> stages = {conv("c1", 1, true), pool("p1", 2, 2, "SAME"),
+                                           conv("c2", 2, false), conv("c3", 1, true),
+                                           pool("p2", 3, 2, "VALID"), conv("c4", 1, false)};
+  auto configure = [&](OpRunner& r, int64_t band_bytes) {
+    r.Attr("T", tensorflow::DT_FLOAT)
+        .Attr(kStagesAttr, stages)
+        .Attr(kStageInputsAttr, std::vector<int64_t>{2, 0, 1, 2, 0, 1})
+        .Attr(kBandBytesAttr, band_bytes)
+        .Threads(2);
+    for (int i = 1; i <= 6; ++i) r.ConstantInput(i);
+  };
+  const WinogradPolicy default_policy = GetWinogradPolicy();
+  for (bool winograd : {true, false}) {
+    SetWinogradPolicy(winograd ? WinogradPolicy::kAll : WinogradPolicy::kNone);
+    for (auto [batch, h, w] : {std::tuple<int64_t, int64_t, int64_t>{1, 75, 20}, {2, 13, 9},
+                               {3, 12, 12}, {6, 9, 11}}) {
+      auto weights = [](const TensorShape& shape, uint32_t seed) {
+        return RandomTensor(tensorflow::DT_FLOAT, shape, seed, -0.2, 0.2);
+      };
+      const std::vector<Tensor> inputs = {
+          RandomTensor(tensorflow::DT_FLOAT, TensorShape({batch, 1, h, w, 16}), 1, -1, 1),
+          weights({3, 3, 16, 32}, 2), weights({32}, 3), weights({3, 3, 32, 32}, 4),
+          weights({3, 3, 32, 48}, 5), weights({48}, 6), weights({1, 1, 48, 16}, 7)};
+      OpRunner reference(kBandedChainOp);
+      configure(reference, 1);
+      auto want = reference.Run(inputs, KernelVariant::kReference);
+      ASSERT_TRUE(want.ok()) << want.status();
+      for (int64_t band_bytes : {int64_t{1}, int64_t{9000}, int64_t{1} << 30}) {
+        SCOPED_TRACE(absl::StrCat(batch, "x", h, "x", w, " bands of ", band_bytes, " bytes",
+                                  winograd ? ", winograd" : ""));
+        OpRunner banded(kBandedChainOp);
+        configure(banded, band_bytes);
+        auto got = banded.Run(inputs, KernelVariant::kOptimized);
+        ASSERT_TRUE(got.ok()) << got.status();
+        EXPECT_EQ((*got)[0].shape(), (*want)[0].shape());
+        EXPECT_TRUE(TensorsNear((*got)[0], (*want)[0], 1e-5));
+      }
+    }
+  }
+  SetWinogradPolicy(default_policy);
+}
+
 TEST(BandedChainOneDnn, EmptyBatchAndTooSmallImages) {
   OpRunner empty(kBandedChainOp);
   ConfigureChain(empty, 5000);
