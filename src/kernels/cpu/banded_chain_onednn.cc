@@ -9,8 +9,10 @@
 //   3. new rows of a stage that lie outside the image are overwritten with what the next
 //      stage's padding stands for: zero before a convolution, the lowest float before a max
 //      pool (TF's max pool ignores padding); the rows kept before band 0 hold the same;
-//   4. the next stage's line buffer moves its last kept rows to its front and takes the new
-//      rows after them; the last stage's rows inside the image are copied into the output.
+//   4. the next stage's line buffer moves its last kept rows to its front (before the stage
+//      runs) and takes the new rows after them: written there in place by our Winograd and
+//      by oneDNN primitives whose JIT takes that view (impl "... (in place)"), else copied;
+//      the last stage's rows inside the image are copied into the output.
 // A first stage whose input is NHWC (too few channels to block, e.g. 3 colour channels)
 // reads an NCHW band, which oneDNN's JIT convolution takes directly into a blocked output.
 // Weights are packed once, as in conv2d_onednn.cc, for the stages oneDNN runs.
@@ -121,6 +123,7 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
     const WinogradF43Conv* winograd = nullptr;  // runs the stage instead of a primitive
     const void* weights = nullptr;
     std::string impl;
+    bool into_line = false;  // the primitive writes into the next stage's line buffer
     float mask = 0;  // what this stage's rows outside the image hold for the next stage
   };
 
@@ -299,7 +302,17 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
     sp.mask = next_is_pool ? std::numeric_limits<float>::lowest() : 0.0f;
     const memory::desc src({g.batch, g.in_c, lines.InRows(plan->rows, s), g.in_w}, kF32,
                            s == 0 && !blocked_input_ ? Tag::nchw : Tag::nChw16c);
-    const memory::desc dst({g.batch, g.out_c, lines.rows[s], g.out_w}, kF32, Tag::nChw16c);
+    const memory::desc dense_dst({g.batch, g.out_c, lines.rows[s], g.out_w}, kF32,
+                                 Tag::nChw16c);
+    // The next stage's line buffer, its new rows after the kept ones: written in place
+    // where oneDNN's JIT takes such a view (else the new rows are copied there).
+    std::optional<memory::desc> line_dst;
+    if (s + 1 < stages_.size()) {
+      const int64_t kept = lines.kept[s + 1];
+      line_dst = memory::desc({g.batch, g.out_c, kept + lines.rows[s], g.out_w}, kF32,
+                              Tag::nChw16c)
+                     .submemory_desc({g.batch, g.out_c, lines.rows[s], g.out_w}, {0, 0, kept, 0});
+    }
     const memory::dims pad_l = {0, g.pad_left}, pad_r = {0, std::max<int64_t>(g.pad_right, 0)};
     if (stage.winograd && WinogradPays(g) && g.pad_left >= 0 && g.pad_left <= 1 &&
         g.pad_right >= 0 && g.pad_right <= 1) {
@@ -309,7 +322,7 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
         continue;
       }
     }
-    RETURN_IF_ERROR(onednn::Guard(stage.node.name(), [&] {
+    auto make = [&](const memory::desc& dst) {
       if (stage.pool) {
         dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
                                          dnnl::algorithm::pooling_max, src, dst,
@@ -348,6 +361,18 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
       }
       sp.primitive = dnnl::convolution_forward(*sp.conv_pd);
       sp.impl = sp.conv_pd->impl_info_str();
+    };
+    RETURN_IF_ERROR(onednn::Guard(stage.node.name(), [&] {
+      if (line_dst) {
+        try {
+          make(*line_dst);
+          sp.into_line = sp.impl.find("ref") == std::string::npos;
+        } catch (const dnnl::error&) {
+          sp.into_line = false;
+        }
+      }
+      if (!sp.into_line) make(dense_dst);
+      if (sp.into_line) sp.impl += " (in place)";
     }));
     if (!stage.pool) {
       ASSIGN_OR_RETURN(sp.weights, stage.weights->Get(sp.conv_pd->weights_desc()));
@@ -453,7 +478,7 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
   for (size_t s = 0; s < count; ++s) {
     const WindowGeometry& g = plan.stages[s].geometry;
     // Our Winograd writes its new rows straight into the next stage's line buffer.
-    direct[s] = plan.stages[s].winograd != nullptr && s + 1 < count;
+    direct[s] = (plan.stages[s].winograd != nullptr || plan.stages[s].into_line) && s + 1 < count;
     if (!direct[s]) {
       new_rows[s] = Tensor::ForOverwrite(
           tensorflow::DT_FLOAT, TensorShape({batch, lines.rows[s], g.out_w, g.out_c}));
@@ -492,6 +517,8 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
       }
       float* dst = direct[s] ? line[s + 1].data<float>() + kept * row : new_rows[s].data<float>();
       const int64_t dst_plane = direct[s] ? next_rows * row : rows * row;
+      // oneDNN's view of the line buffer starts at the buffer (its offset is in the desc).
+      void* dst_base = sp.into_line ? line[s + 1].raw_data() : static_cast<void*>(dst);
       void* src = line[s].raw_data();
       if (sp.winograd != nullptr) {
         WinogradF43Conv::Band band{batch, lines.InRows(plan.rows, static_cast<int>(s)),
@@ -505,7 +532,7 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
         onednn::ScratchMemory scratch(*sp.pool_pd);
         sp.primitive->execute(stream,
                               {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
-                               {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
+                               {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst_base)},
                                {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
         stream.wait();
       } else {
@@ -513,7 +540,7 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
         std::unordered_map<int, memory> args = {
             {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
             {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
-            {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
+            {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst_base)},
             {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
         if (stage.bias) {
           args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);

@@ -120,7 +120,17 @@ LineLayout ChooseLines(const std::vector<StageRows>& stages, int64_t band_bytes)
   for (int64_t r = most + 1; r <= out_h + 64 && !found; ++r) {
     if (whole(r)) chosen = r, found = true;
   }
-  return MakeLineLayout(stages, chosen);
+  if (!found) return MakeLineLayout(stages, chosen);
+  // Bands cover out_h + lag rows of the last stage. Within the budget, or up to twice as
+  // tall when above it already, the bands computing the fewest rows in all (rows past the
+  // image are waste).
+  const int64_t lag = MakeLineLayout(stages, chosen).lag.back();
+  auto computed = [&](int64_t r) { return (out_h + lag + r - 1) / r * r; };
+  int64_t best = chosen;
+  for (int64_t r = chosen + 1; r <= (chosen > most ? 2 * chosen : most); ++r) {
+    if (whole(r) && computed(r) < computed(best)) best = r;
+  }
+  return MakeLineLayout(stages, best);
 }
 
 namespace {

@@ -99,7 +99,8 @@ LineLayout MakeLineLayout(const std::vector<StageRows>& stages, int64_t last_row
 
 // The tallest bands whose new rows of every stage together fit in `band_bytes` (at least
 // one row of the last stage) and are, per stage, multiples of row_multiple and at least
-// min_rows; if none fits, the shortest bands above the budget whose rows are.
+// min_rows; if none fits, the shortest bands above the budget whose rows are. Then, within
+// the budget (or up to twice as tall when above it), the bands computing the fewest rows.
 // REQUIRES: as MakeLineLayout.
 LineLayout ChooseLines(const std::vector<StageRows>& stages, int64_t band_bytes);
 
