@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <optional>
-#include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
@@ -84,14 +83,13 @@ class BandedChainPass {
       const NodeDef& end = nodes_[i];
       const bool pool = end.op() == "MaxPool" && IsBlocked(end);
       if (!pool && !(IsConv(end) && IsBlocked(end))) continue;
-      // A stage the next one would absorb is not an end: the longer chain wins.
+      // A convolution the next stage would absorb is not an end: the longer chain wins.
       const std::vector<int> readers = RealReaders(end.name());
-      if (readers.size() == 1 && Absorbable(i, readers[0])) continue;
-      for (const std::vector<int>& stages : Split(Chain(static_cast<int>(i)))) {
-        if (stages.size() < 2 || !WorthIt(stages)) continue;
-        nodes_[stages.back()] = ChainNode(stages);
-        ++chains;
-      }
+      if (!pool && readers.size() == 1 && Absorbable(i, readers[0])) continue;
+      std::vector<int> stages = Chain(static_cast<int>(i));
+      if (stages.size() < 2 || !WorthIt(stages)) continue;
+      nodes_[i] = ChainNode(stages);
+      ++chains;
     }
     return chains;
   }
@@ -147,103 +145,18 @@ class BandedChainPass {
            first->node == node.name();
   }
 
-  // Whether blocked convolution or max pool `i` can be a stage before node `reader` in a
-  // chain.
+  // Whether blocked convolution `i` can be a stage before node `reader` in a chain.
   bool Absorbable(size_t i, int reader) const {
     const NodeDef& node = nodes_[i];
     const NodeDef& next = nodes_[reader];
-    const bool stage = node.op() == "MaxPool" ||
-                       (IsConv(node) && BlockableTail(node) && ConstantWeights(node));
-    return stage && IsBlocked(node) && RowWindow(node).has_value() && IsBlocked(next) &&
-           (IsConv(next) || next.op() == "MaxPool") && OnlyReadBy(node, reader);
-  }
-
-  // A stage's stride along rows, if its window is at least as tall (as line buffers need:
-  // ops/banded_chain.h) and its attributes are NHWC.
-  std::optional<int64_t> RowWindow(const NodeDef& node) const {
-    auto list = [&](const char* name) {
-      std::vector<int64_t> values;
-      auto it = node.attr().find(name);
-      if (it != node.attr().end()) values.assign(it->second.list().i().begin(),
-                                                 it->second.list().i().end());
-      return values;
-    };
-    auto format = node.attr().find("data_format");
-    if (format != node.attr().end() && !format->second.s().empty() &&
-        format->second.s() != "NHWC") {
-      return std::nullopt;
-    }
-    const std::vector<int64_t> strides = list("strides");
-    if (strides.size() != 4 || strides[1] < 1) return std::nullopt;
-    int64_t extent = 0;
-    if (node.op() == "MaxPool") {
-      const std::vector<int64_t> ksize = list("ksize");
-      if (ksize.size() != 4) return std::nullopt;
-      extent = ksize[1];
-    } else {
-      std::vector<int64_t> dilations = list("dilations");
-      if (dilations.empty()) dilations = {1, 1, 1, 1};
-      auto id = ParseTensorId(node.input_size() > 1 ? node.input(1) : "");
-      const NodeDef* filter = id.ok() ? Find(id->node) : nullptr;
-      if (filter == nullptr || dilations.size() != 4) return std::nullopt;
-      auto shapes = filter->attr().find("_output_shapes");
-      auto value = filter->attr().find("value");
-      if (shapes != filter->attr().end() && shapes->second.list().shape_size() > id->index) {
-        const PartialShape f = PartialShape::FromProto(shapes->second.list().shape(id->index));
-        if (f.rank() == 4) extent = (f.dims()[0] - 1) * dilations[1] + 1;
-      } else if (value != filter->attr().end() && value->second.tensor().tensor_shape().dim_size() == 4) {
-        extent = (value->second.tensor().tensor_shape().dim(0).size() - 1) * dilations[1] + 1;
-      }
-    }
-    if (extent < strides[1]) return std::nullopt;
-    return strides[1];
-  }
-
-  // `stages` cut into chains: where the product of the row strides since the last cut
-  // reaches max_row_stride (after that stage) or would exceed it (before it), and after
-  // intermediates too small to gain from bands (see WorthIt). A chain whose product stays
-  // below max_row_stride is also cut after each strided stage, as chains were before pools
-  // could be inside them. On SSD300 this makes conv1_1..pool2 one chain (pool1's output is
-  // never whole) and leaves conv3_1..pool3 and conv4_1..conv4_3 as they were: one chain
-  // conv3_1..conv4_3 needs bands of 16 conv3 rows and 8 conv4 rows (Winograd's and
-  // oneDNN's efficiency), more buffers than the 1.5 MB of pool3's output it saves.
-  std::vector<std::vector<int>> Split(const std::vector<int>& stages) const {
-    std::vector<std::vector<int>> chains;
-    std::vector<int> current;
-    int64_t product = 1;
-    auto close = [&] {
-      if (product < options_.max_row_stride) {  // cut after each strided stage
-        std::vector<int> part;
-        for (int s : current) {
-          part.push_back(s);
-          if (RowWindow(nodes_[s]).value_or(1) > 1) chains.push_back(std::exchange(part, {}));
-        }
-        if (!part.empty()) chains.push_back(std::move(part));
-      } else {
-        chains.push_back(std::move(current));
-      }
-      current.clear();
-      product = 1;
-    };
-    for (int s : stages) {
-      const int64_t stride = RowWindow(nodes_[s]).value_or(1);
-      if (!current.empty() && product * stride > options_.max_row_stride) close();
-      current.push_back(s);
-      product *= stride;
-      auto bytes = ImageBytes(nodes_[s]);
-      if ((stride > 1 && product >= options_.max_row_stride) ||
-          (bytes && *bytes < options_.min_intermediate_bytes)) {
-        close();
-      }
-    }
-    if (!current.empty()) close();
-    return chains;
+    return IsConv(node) && IsBlocked(node) && BlockableTail(node) && ConstantWeights(node) &&
+           IsBlocked(next) && (IsConv(next) || next.op() == "MaxPool") &&
+           OnlyReadBy(node, reader);
   }
 
   // The stages ending at node `end`, first to last.
   std::vector<int> Chain(int end) const {
     const NodeDef& last = nodes_[end];
-    if (!RowWindow(last)) return {};
     if (IsConv(last) && (!BlockableTail(last) || !ConstantWeights(last))) return {};
     std::vector<int> stages{end};
     int current = end;
@@ -264,7 +177,7 @@ class BandedChainPass {
       auto source = ParseTensorId(converter.input(0));
       auto q = source.ok() && !source->control && source->index == 0 ? index_.find(source->node)
                                                                      : index_.end();
-      if (q != index_.end() && FirstNhwcConv(nodes_[q->second]) && RowWindow(nodes_[q->second]) &&
+      if (q != index_.end() && FirstNhwcConv(nodes_[q->second]) &&
           OnlyReadBy(nodes_[q->second], p)) {
         stages.insert(stages.begin(), q->second);
       }

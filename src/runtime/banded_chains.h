@@ -1,12 +1,10 @@
 // Depth-first execution of convolution chains: a load-time rewrite of the serving graph,
-// after KeepActivationsBlocked (blocked_layout.h). A run of blocked convolutions and max
-// pools (the first may instead be an NHWC convolution with fewer than 16 input channels,
-// whose output only feeds a _ToNChw16c), where each stage's output is read only by the next
-// stage and is not fetched (readers count only if the kept outputs depend on them: nodes
-// earlier passes left behind do not), and every window is at least as tall as its stride,
-// is cut into chains (Split: by the product of the row strides, max_row_stride, and after
-// small intermediates), each becoming one _BandedChain node (ops/banded_chain.h) computing
-// it band of rows by band, so the activations between the stages are never held
+// after KeepActivationsBlocked (blocked_layout.h). A run of blocked convolutions (the first
+// may instead be an NHWC one with fewer than 16 input channels, whose output only feeds a
+// _ToNChw16c), optionally ending in a blocked MaxPool, where each stage's output is read only
+// by the next stage and is not fetched (readers count only if the kept outputs depend on
+// them: nodes earlier passes left behind do not), becomes one _BandedChain node (ops/banded_chain.h)
+// computing it band of rows by band, so the activations between the stages are never held
 // whole. Chains are only made where an intermediate activation is large (per image at least
 // `min_intermediate_bytes`): there they cost memory and cache misses; small ones fit in cache
 // anyway. The last stage's node takes the chain's place under its own name; the absorbed
@@ -25,10 +23,7 @@ namespace savedserve {
 
 struct BandedChainOptions {
   int64_t min_intermediate_bytes = 1 << 20;
-  // The kernel keeps one image's new rows of all stages per band within about this.
-  int64_t band_bytes = 2 << 20;
-  // Chains are cut where the product of their stages' row strides reaches this.
-  int64_t max_row_stride = 4;
+  int64_t band_bytes = 2 << 20;  // the kernel keeps every stage's band within about this
 };
 
 // The options the serving graph uses (LoadedModel); settable for tests. Thread-safe.

@@ -1,18 +1,14 @@
 // The _BandedChain kernel (ops/banded_chain.h) on oneDNN: every stage is one primitive
 // created for a band's shape (a group of up to kMaxImagesPerBand images, the band's rows,
-// the full width), so all bands reuse it. A band is computed stage by stage (LineLayout):
-//   1. the chain's input rows the first stage's window needs are copied into a buffer, rows
-//      outside the image zeroed (what the first stage's padding would read);
-//   2. each stage runs without padding along rows on its line buffer (the rows kept from
-//      the band before, then its producer's new rows), with its own padding along columns,
-//      into a buffer of its new rows;
-//   3. new rows of a stage that lie outside the image are overwritten with what the next
+// the full width), so all bands reuse it. A band is computed stage by stage:
+//   1. the chain's input rows it needs are copied into a band buffer, rows outside the
+//      image zeroed (what the first stage's padding would read);
+//   2. each stage runs without padding along rows (the band buffers hold the halo), with
+//      its own padding along columns;
+//   3. output rows of a stage that lie outside the image are overwritten with what the next
 //      stage's padding stands for: zero before a convolution, the lowest float before a max
-//      pool (TF's max pool ignores padding); the rows kept before band 0 hold the same;
-//   4. the next stage's line buffer moves its last kept rows to its front (before the stage
-//      runs) and takes the new rows after them: written there in place by our Winograd and
-//      by oneDNN primitives whose JIT takes that view (impl "... (in place)"), else copied;
-//      the last stage's rows inside the image are copied into the output.
+//      pool (TF's max pool ignores padding);
+//   4. the last stage's rows inside the image are copied into the output.
 // A first stage whose input is NHWC (too few channels to block, e.g. 3 colour channels)
 // reads an NCHW band, which oneDNN's JIT convolution takes directly into a blocked output.
 // Weights are packed once, as in conv2d_onednn.cc, for the stages oneDNN runs.
@@ -63,14 +59,6 @@ constexpr auto kF32 = dnnl::memory::data_type::f32;
 // batch; a server batching 8 clients into batches of 4 peaks at 1.22 GB, against 0.66 GB
 // with one image's band height.
 constexpr int64_t kMaxImagesPerBand = 4;
-
-// The fewest tiles of one image per band for our Winograd, and pixels of one image per band
-// for oneDNN's convolutions: fewer cost more time per row (SSD300's conv3_x on 8 rows of 75
-// pixels, 38 tiles: 1.15x; conv4_x on 2 rows of 38: 1.2x).
-constexpr int64_t kMinWinogradTiles = 64;
-constexpr int64_t kMinOneDnnPixels = 256;
-
-int64_t CeilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
  public:
@@ -123,14 +111,13 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
     const WinogradF43Conv* winograd = nullptr;  // runs the stage instead of a primitive
     const void* weights = nullptr;
     std::string impl;
-    bool into_line = false;  // the primitive writes into the next stage's line buffer
     float mask = 0;  // what this stage's rows outside the image hold for the next stage
   };
 
   struct Plan {
     std::vector<StagePlan> stages;
     std::vector<StageRows> rows;
-    LineLayout lines;
+    BandLayout bands;
   };
 
   BandedChainKernel(std::vector<Stage> stages, bool blocked_input, int64_t band_bytes)
@@ -192,7 +179,8 @@ absl::StatusOr<std::unique_ptr<OpKernel>> BandedChainKernel::Create(const Kernel
     } else if (!blocked) {
       return c.Error(absl::StrCat("stage ", s, " (", stage.node.name(), ") is not blocked"));
     }
-    if (stage.node.op() == "MaxPool" && blocked) {
+    const bool last = s + 1 == stages.size();
+    if (stage.node.op() == "MaxPool" && last && s > 0) {
       stage.pool = true;
       ASSIGN_OR_RETURN(stage.pool_spec, PoolSpec::Parse(sc, false));
       continue;
@@ -271,28 +259,14 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
     return absl::InvalidArgumentError("blocked input needs channels in multiples of 16");
   }
   auto plan = std::make_shared<Plan>();
-  for (size_t s = 0; s < stages_.size(); ++s) {
-    const WindowGeometry& g = geometries[s];
-    StageRows& rows = plan->rows.emplace_back(
-        StageRows{g.stride_h, (g.window_h - 1) * g.dilation_h + 1, g.pad_top, g.out_h,
-                  g.out_w * g.out_c * int64_t{sizeof(float)}});
-    if (stages_[s].pool) continue;
-    if (stages_[s].winograd && WinogradPays(g)) {
-      // Our Winograd computes tiles of 4 rows, and transforms its weights once per band:
-      // bands of whole tiles, at least kMinWinogradTiles of them per image.
-      rows.row_multiple = 4;
-      rows.min_rows = 4 * CeilDiv(kMinWinogradTiles, CeilDiv(g.out_w, 4));
-    } else {
-      rows.min_rows = CeilDiv(kMinOneDnnPixels, g.out_w);
-    }
-  }
-  if (!LinesFit(plan->rows)) {
-    return absl::InvalidArgumentError("banded stages need windows at least as tall as strides");
+  for (const WindowGeometry& g : geometries) {
+    plan->rows.push_back(StageRows{g.stride_h, (g.window_h - 1) * g.dilation_h + 1, g.pad_top,
+                                   g.out_h, g.out_w * g.out_c * int64_t{sizeof(float)}});
   }
   // Bands hold the rows of every image of the group, each image's as tall as band_bytes_
   // alone would allow times the group's size (see kMaxImagesPerBand).
-  plan->lines = ChooseLines(plan->rows, band_bytes_ * std::max<int64_t>(input.dim(0), 1));
-  const LineLayout& lines = plan->lines;
+  plan->bands = ChooseBands(plan->rows, band_bytes_ * std::max<int64_t>(input.dim(0), 1));
+  const BandLayout& bands = plan->bands;
   for (size_t s = 0; s < stages_.size(); ++s) {
     const Stage& stage = stages_[s];
     const WindowGeometry& g = geometries[s];
@@ -300,19 +274,10 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
     sp.geometry = g;
     const bool next_is_pool = s + 1 < stages_.size() && stages_[s + 1].pool;
     sp.mask = next_is_pool ? std::numeric_limits<float>::lowest() : 0.0f;
-    const memory::desc src({g.batch, g.in_c, lines.InRows(plan->rows, s), g.in_w}, kF32,
+    const int64_t in_rows = s == 0 ? bands.in_rows : bands.out_rows[s - 1];
+    const memory::desc src({g.batch, g.in_c, in_rows, g.in_w}, kF32,
                            s == 0 && !blocked_input_ ? Tag::nchw : Tag::nChw16c);
-    const memory::desc dense_dst({g.batch, g.out_c, lines.rows[s], g.out_w}, kF32,
-                                 Tag::nChw16c);
-    // The next stage's line buffer, its new rows after the kept ones: written in place
-    // where oneDNN's JIT takes such a view (else the new rows are copied there).
-    std::optional<memory::desc> line_dst;
-    if (s + 1 < stages_.size()) {
-      const int64_t kept = lines.kept[s + 1];
-      line_dst = memory::desc({g.batch, g.out_c, kept + lines.rows[s], g.out_w}, kF32,
-                              Tag::nChw16c)
-                     .submemory_desc({g.batch, g.out_c, lines.rows[s], g.out_w}, {0, 0, kept, 0});
-    }
+    const memory::desc dst({g.batch, g.out_c, bands.out_rows[s], g.out_w}, kF32, Tag::nChw16c);
     const memory::dims pad_l = {0, g.pad_left}, pad_r = {0, std::max<int64_t>(g.pad_right, 0)};
     if (stage.winograd && WinogradPays(g) && g.pad_left >= 0 && g.pad_left <= 1 &&
         g.pad_right >= 0 && g.pad_right <= 1) {
@@ -322,7 +287,7 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
         continue;
       }
     }
-    auto make = [&](const memory::desc& dst) {
+    RETURN_IF_ERROR(onednn::Guard(stage.node.name(), [&] {
       if (stage.pool) {
         dnnl::pooling_forward::desc desc(dnnl::prop_kind::forward_inference,
                                          dnnl::algorithm::pooling_max, src, dst,
@@ -361,18 +326,6 @@ absl::StatusOr<std::shared_ptr<const BandedChainKernel::Plan>> BandedChainKernel
       }
       sp.primitive = dnnl::convolution_forward(*sp.conv_pd);
       sp.impl = sp.conv_pd->impl_info_str();
-    };
-    RETURN_IF_ERROR(onednn::Guard(stage.node.name(), [&] {
-      if (line_dst) {
-        try {
-          make(*line_dst);
-          sp.into_line = sp.impl.find("ref") == std::string::npos;
-        } catch (const dnnl::error&) {
-          sp.into_line = false;
-        }
-      }
-      if (!sp.into_line) make(dense_dst);
-      if (sp.into_line) sp.impl += " (in place)";
     }));
     if (!stage.pool) {
       ASSIGN_OR_RETURN(sp.weights, stage.weights->Get(sp.conv_pd->weights_desc()));
@@ -397,7 +350,7 @@ const WinogradF43Conv* BandedChainKernel::OwnWinograd(const Stage& stage) {
 void BandedChainKernel::CopyInputBand(const Tensor& input, const WindowGeometry& first,
                                       const Plan& plan, int64_t n, int64_t band,
                                       float* band_input) const {
-  const int64_t rows = plan.lines.in_rows, start = plan.lines.InStart(band);
+  const int64_t rows = plan.bands.in_rows, start = plan.bands.InStart(plan.rows, band);
   const int64_t h = first.in_h, w = first.in_w, c = first.in_c;
   const float* image = input.data<float>() + n * h * w * c;
   if (blocked_input_) {  // [C/16, H, W, 16] -> [C/16, rows, W, 16]
@@ -463,67 +416,35 @@ absl::Status BandedChainKernel::Compute(KernelContext& ctx) const {
 
 void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t first_image,
                                  Tensor* output) const {
-  // Buffers hold the band's rows of every image of the group: [N, C/16, rows, W, 16] (the
-  // first stage's NHWC input as [N, C, rows, W]), so each stage runs once per band. Stage s
-  // reads lines[s] (for s = 0, the chain input's rows) and writes its new rows to
-  // new_rows[s]; they are then appended to lines[s + 1] after the rows it keeps.
-  const LineLayout& lines = plan.lines;
-  const size_t count = plan.stages.size();
+  // Band buffers hold the band's rows of every image of the group: [N, C/16, rows, W, 16]
+  // (the first stage's NHWC input as [N, C, rows, W]), so each stage runs once per band.
+  const BandLayout& bands = plan.bands;
   const WindowGeometry& first = plan.stages[0].geometry;
   const int64_t batch = first.batch;
-  const int64_t image_input = lines.in_rows * first.in_w * first.in_c;
-  std::vector<Tensor> line(count), new_rows(count);
-  std::vector<bool> direct(count);  // new rows written into the next line buffer
-  line[0] = Tensor::ForOverwrite(tensorflow::DT_FLOAT, TensorShape({batch, image_input}));
-  for (size_t s = 0; s < count; ++s) {
+  const int64_t image_input = bands.in_rows * first.in_w * first.in_c;
+  Tensor band_input =
+      Tensor::ForOverwrite(tensorflow::DT_FLOAT, TensorShape({batch, image_input}));
+  std::vector<Tensor> band_outputs;
+  for (size_t s = 0; s < plan.stages.size(); ++s) {
     const WindowGeometry& g = plan.stages[s].geometry;
-    // Our Winograd writes its new rows straight into the next stage's line buffer.
-    direct[s] = (plan.stages[s].winograd != nullptr || plan.stages[s].into_line) && s + 1 < count;
-    if (!direct[s]) {
-      new_rows[s] = Tensor::ForOverwrite(
-          tensorflow::DT_FLOAT, TensorShape({batch, lines.rows[s], g.out_w, g.out_c}));
-    }
-    if (s == 0) continue;
-    // The rows kept before band 0 lie above the image: the producer's padding value.
-    line[s] = Tensor::ForOverwrite(
-        tensorflow::DT_FLOAT, TensorShape({batch, lines.InRows(plan.rows, s), g.in_w, g.in_c}));
-    const int64_t plane = lines.InRows(plan.rows, s) * g.in_w * kChannelBlock;
-    for (int64_t p = 0; p < batch * g.in_c / kChannelBlock; ++p) {
-      float* to = line[s].data<float>() + p * plane;
-      std::fill(to, to + lines.kept[s] * g.in_w * kChannelBlock, plan.stages[s - 1].mask);
-    }
+    band_outputs.push_back(Tensor::ForOverwrite(
+        tensorflow::DT_FLOAT, TensorShape({batch, bands.out_rows[s], g.out_w, g.out_c})));
   }
   dnnl::stream& stream = onednn::ThreadStream();
-  for (int64_t b = 0; b < lines.bands; ++b) {
+  for (int64_t b = 0; b < bands.bands; ++b) {
     for (int64_t n = 0; n < batch; ++n) {
       CopyInputBand(input, first, plan, first_image + n, b,
-                    line[0].data<float>() + n * image_input);
+                    band_input.data<float>() + n * image_input);
     }
-    for (size_t s = 0; s < count; ++s) {
+    for (size_t s = 0; s < plan.stages.size(); ++s) {
       const StagePlan& sp = plan.stages[s];
       const Stage& stage = stages_[s];
-      const WindowGeometry& g = sp.geometry;
-      const int64_t rows = lines.rows[s], start = lines.OutStart(static_cast<int>(s), b);
-      const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
-      const int64_t blocks = g.out_c / kChannelBlock;
-      // The next stage's line buffer keeps its last rows: moved to its front first.
-      const int64_t kept = s + 1 < count ? lines.kept[s + 1] : 0;
-      const int64_t next_rows = kept + rows;  // = lines.InRows(s + 1)
-      if (s + 1 < count && b > 0 && kept > 0) {
-        for (int64_t p = 0; p < batch * blocks; ++p) {
-          float* plane = line[s + 1].data<float>() + p * next_rows * row;
-          std::memmove(plane, plane + rows * row, kept * row * sizeof(float));
-        }
-      }
-      float* dst = direct[s] ? line[s + 1].data<float>() + kept * row : new_rows[s].data<float>();
-      const int64_t dst_plane = direct[s] ? next_rows * row : rows * row;
-      // oneDNN's view of the line buffer starts at the buffer (its offset is in the desc).
-      void* dst_base = sp.into_line ? line[s + 1].raw_data() : static_cast<void*>(dst);
-      void* src = line[s].raw_data();
+      void* src = s == 0 ? band_input.raw_data() : band_outputs[s - 1].raw_data();
+      float* dst = band_outputs[s].data<float>();
       if (sp.winograd != nullptr) {
-        WinogradF43Conv::Band band{batch, lines.InRows(plan.rows, static_cast<int>(s)),
-                                   g.in_w, g.pad_left, std::max<int64_t>(g.pad_right, 0)};
-        if (direct[s]) band.dst_plane_rows = next_rows;
+        const WindowGeometry& g = sp.geometry;
+        const WinogradF43Conv::Band band{batch, s == 0 ? bands.in_rows : bands.out_rows[s - 1],
+                                         g.in_w, g.pad_left, std::max<int64_t>(g.pad_right, 0)};
         const int threads = omp_get_max_threads();  // UseThreads' team size
         std::shared_ptr<TensorBuffer> scratch =
             AllocateBufferForOverwrite(sp.winograd->ScratchBytes(band, threads));
@@ -532,7 +453,7 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
         onednn::ScratchMemory scratch(*sp.pool_pd);
         sp.primitive->execute(stream,
                               {{DNNL_ARG_SRC, onednn::Wrap(sp.pool_pd->src_desc(), src)},
-                               {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst_base)},
+                               {DNNL_ARG_DST, onednn::Wrap(sp.pool_pd->dst_desc(), dst)},
                                {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}});
         stream.wait();
       } else {
@@ -540,7 +461,7 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
         std::unordered_map<int, memory> args = {
             {DNNL_ARG_SRC, onednn::Wrap(sp.conv_pd->src_desc(), src)},
             {DNNL_ARG_WEIGHTS, onednn::Wrap(sp.conv_pd->weights_desc(), sp.weights)},
-            {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst_base)},
+            {DNNL_ARG_DST, onednn::Wrap(sp.conv_pd->dst_desc(), dst)},
             {DNNL_ARG_SCRATCHPAD, scratch.scratchpad()}};
         if (stage.bias) {
           args[DNNL_ARG_BIAS] = onednn::Wrap(sp.conv_pd->bias_desc(), *stage.bias);
@@ -548,22 +469,19 @@ void BandedChainKernel::RunGroup(const Tensor& input, const Plan& plan, int64_t 
         sp.primitive->execute(stream, args);
         stream.wait();
       }
+      const WindowGeometry& g = sp.geometry;
+      const int64_t rows = bands.out_rows[s], start = bands.OutStart(plan.rows, s, b);
+      const int64_t row = g.out_w * kChannelBlock;  // one row of one channel block
+      const int64_t blocks = g.out_c / kChannelBlock;
       for (int64_t n = 0; n < batch; ++n) {
-        float* image = dst + n * blocks * dst_plane;
-        if (s + 1 < count) {
-          // Rows outside the image: the next stage's padding.
+        float* image = dst + n * blocks * rows * row;
+        if (s + 1 < plan.stages.size()) {  // rows outside the image: the next stage's padding
           for (int64_t r = 0; r < rows; ++r) {
             if (start + r >= 0 && start + r < g.out_h) continue;
             for (int64_t cb = 0; cb < blocks; ++cb) {
-              float* to = image + cb * dst_plane + r * row;
+              float* to = image + (cb * rows + r) * row;
               std::fill(to, to + row, sp.mask);
             }
-          }
-          if (direct[s]) continue;
-          float* next = line[s + 1].data<float>() + n * blocks * next_rows * row;
-          for (int64_t cb = 0; cb < blocks; ++cb) {
-            std::memcpy(next + cb * next_rows * row + kept * row, image + cb * rows * row,
-                        rows * row * sizeof(float));
           }
           continue;
         }

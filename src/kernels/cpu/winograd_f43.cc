@@ -394,8 +394,7 @@ void TransformOutput(const Job& job, int64_t chunk, int64_t first, int64_t count
   const Geometry& g = *job.g;
   const WinogradF43Conv::Band& band = *job.band;
   const int64_t out_rows = band.out_rows(), out_w = band.out_w();
-  const int64_t row = out_w * kBlock;
-  const int64_t plane = band.dst_plane_rows > 0 ? band.dst_plane_rows * row : out_rows * row;
+  const int64_t row = out_w * kBlock, plane = out_rows * row;
   for (int64_t k = 0; k < count; ++k) {
     if (!first_block && k + 2 < count) {  // the partial sums of the tile after next
       const TilePos p = Tile(g, first + k + 2);

@@ -46,11 +46,9 @@ class WinogradF43Conv {
   // A band of rows: input [batch][IC/16][in_rows][in_w][16] holding the rows' halo (no
   // padding along rows: out_rows = in_rows - 2); pad_left / pad_right (0 or 1) zero columns
   // on each side: out_w = in_w + pad_left + pad_right - 2. Output [batch][OC/16][out_rows]
-  // [out_w][16], or, when dst_plane_rows > 0, the first out_rows rows of
-  // [batch][OC/16][dst_plane_rows][out_w][16] (a taller buffer, e.g. a line buffer).
+  // [out_w][16].
   struct Band {
     int64_t batch = 1, in_rows = 0, in_w = 0, pad_left = 1, pad_right = 1;
-    int64_t dst_plane_rows = 0;
     int64_t out_rows() const { return in_rows - 2; }
     int64_t out_w() const { return in_w + pad_left + pad_right - 2; }
   };

@@ -50,87 +50,55 @@ KernelConstruction StageConstruction(const KernelConstruction& c, const ChainSta
                             c.functions());
 }
 
-bool LinesFit(const std::vector<StageRows>& stages) {
-  for (const StageRows& st : stages) {
-    if (st.stride < 1 || st.extent < st.stride) return false;
-  }
-  return true;
-}
+namespace {
 
-LineLayout MakeLineLayout(const std::vector<StageRows>& stages, int64_t last_rows) {
-  const int n = static_cast<int>(stages.size());
-  LineLayout layout;
-  layout.rows.resize(n);
-  layout.lag.resize(n);
-  layout.kept.resize(n);
-  int64_t r = last_rows;
-  for (int s = n; s-- > 0;) {
-    layout.rows[s] = r;
-    layout.kept[s] = stages[s].extent - stages[s].stride;
-    r *= stages[s].stride;
-  }
-  // The smallest lag of the last stage making every stage's lag >= 0 (lags grow with it):
-  // lag[s - 1] = lag[s] * stride + pad_top - kept[s].
-  for (int64_t c = 0;; ++c) {
-    int64_t lag = c;
-    bool ok = true;
-    for (int s = n - 1; s >= 0; --s) {
-      layout.lag[s] = lag;
-      ok = ok && lag >= 0;
-      lag = lag * stages[s].stride + stages[s].pad_top - layout.kept[s];
-    }
-    if (ok) break;
-  }
-  // The chain's input rows stage 0 reads: (start - lag) * stride - pad_top on.
-  layout.in_rows = layout.InRows(stages, 0);
-  layout.in_start_0 = -layout.lag[0] * stages[0].stride - stages[0].pad_top;
-  layout.in_step = layout.rows[0] * stages[0].stride;
-  const int64_t out_h = stages.back().out_h;
-  layout.bands = (out_h + layout.lag.back() + last_rows - 1) / last_rows;
-  return layout;
-}
-
-LineLayout ChooseLines(const std::vector<StageRows>& stages, int64_t band_bytes) {
-  // Bytes of one band's new rows of every stage per row of the last stage.
-  int64_t per_row = 0, rows_per_last = 1;
-  std::vector<int64_t> scale(stages.size());  // new rows of stage s per row of the last
+// Rows of stage s's output (and, for s = -1, of the chain's input) a band of `band_rows`
+// final rows needs: each stage needs (rows - 1) * stride + extent rows of its input.
+std::vector<int64_t> RowsPerStage(const std::vector<StageRows>& stages, int64_t band_rows,
+                                  int64_t* in_rows) {
+  std::vector<int64_t> rows(stages.size());
+  int64_t r = band_rows;
   for (size_t s = stages.size(); s-- > 0;) {
-    scale[s] = rows_per_last;
-    per_row += rows_per_last * stages[s].row_bytes;
-    rows_per_last *= stages[s].stride;
+    rows[s] = r;
+    r = (r - 1) * stages[s].stride + stages[s].extent;
   }
+  *in_rows = r;
+  return rows;
+}
+
+}  // namespace
+
+int64_t BandLayout::OutStart(const std::vector<StageRows>& stages, int s, int64_t band) const {
+  int64_t start = band * band_rows;
+  for (int t = static_cast<int>(stages.size()) - 1; t > s; --t) {
+    start = start * stages[t].stride - stages[t].pad_top;
+  }
+  return start;
+}
+
+int64_t BandLayout::InStart(const std::vector<StageRows>& stages, int64_t band) const {
+  return OutStart(stages, 0, band) * stages[0].stride - stages[0].pad_top;
+}
+
+BandLayout ChooseBands(const std::vector<StageRows>& stages, int64_t band_bytes) {
   const int64_t out_h = stages.back().out_h;
-  const int64_t most = std::clamp<int64_t>(band_bytes / std::max<int64_t>(per_row, 1), 1, out_h);
-  auto whole = [&](int64_t r) {
+  auto fits = [&](int64_t band_rows) {
+    int64_t in_rows = 0;
+    const std::vector<int64_t> rows = RowsPerStage(stages, band_rows, &in_rows);
     for (size_t s = 0; s < stages.size(); ++s) {
-      if ((r * scale[s]) % std::max<int64_t>(stages[s].row_multiple, 1) != 0 ||
-          r * scale[s] < stages[s].min_rows) {
-        return false;
-      }
+      if (rows[s] * stages[s].row_bytes > band_bytes) return false;
     }
     return true;
   };
-  // The most rows within the budget that suit every stage; else the fewest above it (the
-  // stages' efficiency is worth more than the budget); else the most.
-  int64_t chosen = most;
-  bool found = false;
-  for (int64_t r = most; r >= 1 && !found; --r) {
-    if (whole(r)) chosen = r, found = true;
-  }
-  for (int64_t r = most + 1; r <= out_h + 64 && !found; ++r) {
-    if (whole(r)) chosen = r, found = true;
-  }
-  if (!found) return MakeLineLayout(stages, chosen);
-  // Bands cover out_h + lag rows of the last stage. Within the budget, or up to twice as
-  // tall when above it already, the bands computing the fewest rows in all (rows past the
-  // image are waste).
-  const int64_t lag = MakeLineLayout(stages, chosen).lag.back();
-  auto computed = [&](int64_t r) { return (out_h + lag + r - 1) / r * r; };
-  int64_t best = chosen;
-  for (int64_t r = chosen + 1; r <= (chosen > most ? 2 * chosen : most); ++r) {
-    if (whole(r) && computed(r) < computed(best)) best = r;
-  }
-  return MakeLineLayout(stages, best);
+  int64_t band_rows = 1;
+  while (band_rows < out_h && fits(band_rows + 1)) ++band_rows;
+  // Bands of equal size: as few as this band size needs, then as small as that allows.
+  const int64_t bands = (out_h + band_rows - 1) / band_rows;
+  BandLayout layout;
+  layout.band_rows = (out_h + bands - 1) / bands;
+  layout.bands = bands;
+  layout.out_rows = RowsPerStage(stages, layout.band_rows, &layout.in_rows);
+  return layout;
 }
 
 namespace {
