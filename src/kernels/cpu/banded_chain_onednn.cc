@@ -91,16 +91,16 @@ class BandedChainKernel final : public OpKernel, public onednn::Introspectable {
     TensorShape filter_shape;                         // convolutions
     std::unique_ptr<onednn::PackedWeights> weights;   // convolutions
     std::optional<Tensor> bias;                       // convolutions with BiasAdd
-    // Our Winograd, for a 3x3 stride-1 convolution on blocked input: made by the first plan
-    // in which the stage's WinogradPays (its copy of the filter is then held), so stages that
-    // never use it cost nothing. Null for other stages.
+    // Our Winograd, for a convolution on blocked input: made by the first plan in which the
+    // stage's WinogradPays (sharing the filter `weights` holds), so stages that never use it
+    // cost nothing; WinogradF43Conv::Create says whether it can run the stage. Null for
+    // other stages.
     struct OwnWinograd {
       absl::Mutex mu;
       bool tried ABSL_GUARDED_BY(mu) = false;
       std::unique_ptr<WinogradF43Conv> conv ABSL_GUARDED_BY(mu);
     };
     std::unique_ptr<OwnWinograd> winograd;
-    Tensor filter;  // shared with the graph's constant
   };
 
   struct StagePlan {
@@ -211,12 +211,7 @@ absl::StatusOr<std::unique_ptr<OpKernel>> BandedChainKernel::Create(const Kernel
       }
       stage.bias = b->Reshaped(TensorShape({f.dim(3)}));
     }
-    const WindowAttrs& w = stage.conv.window;
-    if ((blocked || s > 0) && WinogradF43Conv::Supported() && f.dim(0) == 3 && f.dim(1) == 3 &&
-        w.stride_h == 1 && w.stride_w == 1 && w.dilation_h == 1 && w.dilation_w == 1) {
-      stage.winograd = std::make_unique<Stage::OwnWinograd>();
-      stage.filter = *filter;
-    }
+    if (blocked || s > 0) stage.winograd = std::make_unique<Stage::OwnWinograd>();
   }
   std::unique_ptr<BandedChainKernel> k(
       new BandedChainKernel(std::move(stages), blocked_input, band_bytes));
@@ -339,7 +334,7 @@ const WinogradF43Conv* BandedChainKernel::OwnWinograd(const Stage& stage) {
   if (!stage.winograd->tried) {
     stage.winograd->tried = true;
     const FusedOps& ops = stage.conv.fused_ops;
-    auto conv = WinogradF43Conv::Create(stage.filter, stage.bias ? &*stage.bias : nullptr,
+    auto conv = WinogradF43Conv::Create(stage.weights->plain(), stage.bias ? &*stage.bias : nullptr,
                                         stage.conv.fused ? ops.activation : Activation::kNone,
                                         ops.leakyrelu_alpha);
     if (conv.ok()) stage.winograd->conv = *std::move(conv);  // else unsupported: oneDNN's

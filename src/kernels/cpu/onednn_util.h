@@ -117,6 +117,8 @@ class PackedWeights {
       : weights_(std::move(weights)), plain_(std::move(plain)) {}
 
   const dnnl::memory::desc& plain_desc() const { return plain_; }
+  // The weights as given, in plain_desc()'s layout.
+  const Tensor& plain() const { return weights_; }
   absl::StatusOr<const void*> Get(const dnnl::memory::desc& layout);
 
  private:
